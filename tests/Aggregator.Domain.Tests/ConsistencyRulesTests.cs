@@ -1,0 +1,59 @@
+namespace Aggregator.Domain.Tests;
+
+public class ConsistencyRulesTests
+{
+    [Fact]
+    public void The_seed_breaks_R1_in_the_total_column_only()
+    {
+        var findings = ConsistencyRules.Check(Fixtures.Document("wusu-transport-2020"));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal("R1", finding.Rule);
+        Assert.Equal("applications.totalHandled.total", finding.Path);
+        Assert.Contains("newlyReceived 0 + carriedOver 0 != totalHandled 10 + carriedForward 0", finding.Message);
+    }
+
+    [Theory]
+    [InlineData("shuyang-fgj-2023")]
+    [InlineData("huaian-szf-2024")]
+    [InlineData("pingtan-2021")]
+    public void Consistent_fixtures_have_no_findings(string name)
+    {
+        Assert.Empty(ConsistencyRules.Check(Fixtures.Document(name)));
+    }
+
+    [Fact]
+    public void R2_R3_R4_catch_broken_sums()
+    {
+        var document = Fixtures.Document("pingtan-2021");
+        document.Set("applications.granted", Applicant.NaturalPerson, document.Get("applications.granted", Applicant.NaturalPerson) + 1);
+        document.Set("appeals.review.pending", null, document.Get("appeals.review.pending") + 4);
+
+        var rules = ConsistencyRules.Check(document).Select(f => (f.Rule, f.Path)).ToArray();
+
+        Assert.Contains(("R2", "applications.granted.total"), rules);
+        Assert.Contains(("R3", "applications.totalHandled.naturalPerson"), rules);
+        Assert.Contains(("R4", "appeals.review.total"), rules);
+    }
+
+    [Fact]
+    public void Rules_whose_cells_are_all_blank_are_skipped()
+    {
+        Assert.Empty(ConsistencyRules.Check(new ReportDocument(Edition.Edition2021)));
+        Assert.Empty(ConsistencyRules.Check(new ReportDocument(Edition.Edition2019), new ReportDocument(Edition.Edition2019)));
+    }
+
+    [Fact]
+    public void R5_and_R6_compare_with_the_previous_year()
+    {
+        var previous = Fixtures.Document("wusu-transport-2020");
+        previous.Set("applications.carriedForward", Applicant.Total, 3);
+        previous.Set("proactive.penalty.itemsChange", null, 2);
+        var current = Fixtures.Document("wusu-transport-2020");
+
+        var findings = ConsistencyRules.Check(current, previous).Where(f => f.Severity == FindingSeverity.Info).ToArray();
+
+        Assert.Equal(["R5", "R6"], findings.Select(f => f.Rule).Order());
+        Assert.Contains(findings, f => f.Path == "proactive.penalty.itemsLastYear" && f.Message.Contains("15 + itemsChange 2"));
+    }
+}
