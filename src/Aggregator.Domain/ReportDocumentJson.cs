@@ -169,8 +169,7 @@ public static class ReportDocumentJson
     {
         if (value is { } number)
         {
-            // Strip trailing zeros so 1.50 and 1.5 are one canonical form.
-            writer.WriteNumberValue(number / 1.000000000000000000000000000000000m);
+            writer.WriteNumberValue(Numbers.Canonical(number));
         }
         else
         {

@@ -1,3 +1,5 @@
+using Aggregator.Tests;
+
 namespace Aggregator.Domain.Tests;
 
 public class ConsistencyRulesTests
@@ -5,7 +7,7 @@ public class ConsistencyRulesTests
     [Fact]
     public void The_seed_breaks_R1_in_the_total_column_only()
     {
-        var findings = ConsistencyRules.Check(Fixtures.Document("wusu-transport-2020"));
+        var findings = ConsistencyRules.Check(ReportFixtures.Document("wusu-transport-2020"));
 
         var finding = Assert.Single(findings);
         Assert.Equal("R1", finding.Rule);
@@ -19,13 +21,13 @@ public class ConsistencyRulesTests
     [InlineData("pingtan-2021")]
     public void Consistent_fixtures_have_no_findings(string name)
     {
-        Assert.Empty(ConsistencyRules.Check(Fixtures.Document(name)));
+        Assert.Empty(ConsistencyRules.Check(ReportFixtures.Document(name)));
     }
 
     [Fact]
     public void R2_R3_R4_catch_broken_sums()
     {
-        var document = Fixtures.Document("pingtan-2021");
+        var document = ReportFixtures.Document("pingtan-2021");
         document.Set("applications.granted", Applicant.NaturalPerson, document.Get("applications.granted", Applicant.NaturalPerson) + 1);
         document.Set("appeals.review.pending", null, document.Get("appeals.review.pending") + 4);
 
@@ -46,10 +48,10 @@ public class ConsistencyRulesTests
     [Fact]
     public void R5_and_R6_compare_with_the_previous_year()
     {
-        var previous = Fixtures.Document("wusu-transport-2020");
+        var previous = ReportFixtures.Document("wusu-transport-2020");
         previous.Set("applications.carriedForward", Applicant.Total, 3);
         previous.Set("proactive.penalty.itemsChange", null, 2);
-        var current = Fixtures.Document("wusu-transport-2020");
+        var current = ReportFixtures.Document("wusu-transport-2020");
 
         var findings = ConsistencyRules.Check(current, previous).Where(f => f.Severity == FindingSeverity.Info).ToArray();
 

@@ -1,3 +1,5 @@
+using Aggregator.Tests;
+
 namespace Aggregator.Domain.Tests;
 
 public class MetricCatalogueTests

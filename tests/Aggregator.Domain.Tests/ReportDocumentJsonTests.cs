@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
+using Aggregator.Tests;
+
 namespace Aggregator.Domain.Tests;
 
 public class ReportDocumentJsonTests
@@ -9,22 +11,22 @@ public class ReportDocumentJsonTests
     [MemberData(nameof(FixtureNames))]
     public void Every_fixture_reads_and_writes_back_cell_for_cell(string name)
     {
-        var expected = Fixtures.Expected(name)["document"]!;
-        var document = Fixtures.Document(name);
+        var expected = ReportFixtures.Expected(name)["document"]!;
+        var document = ReportFixtures.Document(name);
 
         var written = JsonNode.Parse(ReportDocumentJson.Serialize(document))!;
 
-        var expectedLeaves = Fixtures.Leaves(expected);
-        Assert.Equal(expectedLeaves, Fixtures.Leaves(written));
+        var expectedLeaves = ReportFixtures.Leaves(expected);
+        Assert.Equal(expectedLeaves, ReportFixtures.Leaves(written));
         Assert.Equal(document.Fields.Count(), expectedLeaves.Count);
     }
 
-    public static TheoryData<string> FixtureNames() => new(Fixtures.Names);
+    public static TheoryData<string> FixtureNames() => new(ReportFixtures.Names);
 
     [Fact]
     public void Blank_and_zero_stay_apart()
     {
-        var seed = Fixtures.Document("wusu-transport-2020");
+        var seed = ReportFixtures.Document("wusu-transport-2020");
 
         Assert.Null(seed.Get("applications.newlyReceived", Applicant.NaturalPerson));
         Assert.Equal(0m, seed.Get("applications.newlyReceived", Applicant.Total));
@@ -36,7 +38,7 @@ public class ReportDocumentJsonTests
     [Fact]
     public void Equal_documents_hash_equal_whatever_their_formatting()
     {
-        var compact = Fixtures.DocumentJson("pingtan-2021");
+        var compact = ReportFixtures.DocumentJson("pingtan-2021");
         var indented = JsonNode.Parse(compact)!.ToJsonString(new() { WriteIndented = true })
             .Replace("24252.311082", "24252.3110820");
 
@@ -57,7 +59,7 @@ public class ReportDocumentJsonTests
     [InlineData("appeals.review", "7", "$.appeals.review", "object")]
     public void Hard_errors_name_the_path(string path, string json, string errorPath, string says)
     {
-        var body = Replace(Fixtures.DocumentJson("pingtan-2021"), path, JsonNode.Parse(json));
+        var body = Replace(ReportFixtures.DocumentJson("pingtan-2021"), path, JsonNode.Parse(json));
 
         var result = ReportDocumentJson.Parse(Encoding.UTF8.GetBytes(body));
 
@@ -70,7 +72,7 @@ public class ReportDocumentJsonTests
     [Fact]
     public void A_negative_change_is_allowed_in_the_2019_edition()
     {
-        var body = Replace(Fixtures.DocumentJson("wusu-transport-2020"), "proactive.penalty.itemsChange", JsonValue.Create(-2));
+        var body = Replace(ReportFixtures.DocumentJson("wusu-transport-2020"), "proactive.penalty.itemsChange", JsonValue.Create(-2));
 
         var result = ReportDocumentJson.Parse(Encoding.UTF8.GetBytes(body));
 
@@ -81,7 +83,7 @@ public class ReportDocumentJsonTests
     [Fact]
     public void Missing_rows_unknown_fields_and_wrong_edition_shapes_are_all_reported()
     {
-        var doc = JsonNode.Parse(Fixtures.DocumentJson("wusu-transport-2020"))!.AsObject();
+        var doc = JsonNode.Parse(ReportFixtures.DocumentJson("wusu-transport-2020"))!.AsObject();
         doc["applications"]!.AsObject().Remove("carriedForward");
         doc["applications"]!["granted"]!.AsObject().Remove("research");
         doc["applications"]!["granted"]!["researchers"] = 1;

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Aggregator.Domain.Tests;
+using Aggregator.Domain;
+
+namespace Aggregator.Tests;
 
 /// <summary>The published reports in tests/Fixtures/reports, with the documents read off them by hand.</summary>
-public static class Fixtures
+public static class ReportFixtures
 {
     public static readonly string[] Names = ["wusu-transport-2020", "shuyang-fgj-2023", "huaian-szf-2024", "pingtan-2021"];
 

@@ -1,0 +1,72 @@
+using Aggregator.Api.Data;
+using Aggregator.Api.Infrastructure;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Aggregator.Api.Features.Agencies.RegisterAgency;
+
+/// <summary>Registers an agency that will submit reports.</summary>
+/// <param name="Code">Stable key: an 18-character unified social credit code or a slug of 2–64 characters [A-Za-z0-9_-].</param>
+/// <param name="Name">The agency's name, e.g. 乌苏市交通运输局.</param>
+/// <param name="DivisionCode">6-digit GB/T 2260 code of the agency's administrative division, e.g. 654202.</param>
+/// <param name="Sector">Short sector code, e.g. transport.</param>
+public sealed record RegisterAgency(string Code, string Name, string DivisionCode, string Sector) : ICommand<AgencyResponse>;
+
+public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
+{
+    public RegisterAgencyValidator()
+    {
+        RuleFor(c => c.Code).Matches("^[A-Za-z0-9_-]{2,64}$")
+            .WithMessage("Must be 2–64 characters of A–Z, a–z, 0–9, '_' or '-' (a unified social credit code or a slug).");
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.DivisionCode).Matches("^[1-9][0-9]{5}$")
+            .WithMessage("Must be a 6-digit GB/T 2260 administrative division code, e.g. 654202.");
+        RuleFor(c => c.Sector).Matches("^[a-z][a-z0-9-]{1,31}$")
+            .WithMessage("Must be a short lower-case code of 2–32 characters, e.g. transport or public-security.");
+    }
+}
+
+public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider clock) : ICommandHandler<RegisterAgency, AgencyResponse>
+{
+    public async ValueTask<AgencyResponse> Handle(RegisterAgency command, CancellationToken cancellationToken)
+    {
+        if (await db.Agencies.AnyAsync(a => a.Code == command.Code, cancellationToken))
+        {
+            throw new ConflictException($"An agency with code '{command.Code}' is already registered.");
+        }
+        var agency = new Agency
+        {
+            Code = command.Code,
+            Name = command.Name.Trim(),
+            DivisionCode = command.DivisionCode,
+            Sector = command.Sector,
+            RegisteredAt = clock.GetUtcNow(),
+        };
+        db.Agencies.Add(agency);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new ConflictException($"An agency with code '{command.Code}' is already registered.");
+        }
+        return AgencyResponse.From(agency);
+    }
+}
+
+public static class RegisterAgencyEndpoint
+{
+    public static void MapRegisterAgency(this IEndpointRouteBuilder agencies) =>
+        agencies.MapPost("/", async Task<Results<Created<AgencyResponse>, ValidationProblem, ProblemHttpResult>> (RegisterAgency command, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                var agency = await mediator.Send(command, cancellationToken);
+                return TypedResults.Created($"/api/v1/agencies/{agency.Code}", agency);
+            })
+            .WithName("RegisterAgency")
+            .WithSummary("Register an agency")
+            .RequireAdminKey()
+            .ProducesProblem(409);
+}

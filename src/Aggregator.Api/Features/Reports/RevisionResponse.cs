@@ -1,0 +1,48 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aggregator.Api.Data;
+using Aggregator.Domain;
+
+namespace Aggregator.Api.Features.Reports;
+
+/// <summary>One revision of an agency's report for a year, with the findings stored beside its published numbers.</summary>
+public sealed record RevisionResponse(
+    string Agency,
+    int Year,
+    string Edition,
+    int Revision,
+    DateTimeOffset SubmittedAt,
+    string ContentHash,
+    IReadOnlyList<Finding> Findings,
+    ReportDocument Document)
+{
+    public static RevisionResponse From(string agency, int year, Revision revision) =>
+        new(agency, year, revision.Edition, revision.Number, revision.SubmittedAt, revision.ContentHash,
+            StoredJson.ReadFindings(revision.Findings), StoredJson.ReadDocument(revision.Document));
+
+    /// <summary>The entity tag of a revision: its content hash, quoted.</summary>
+    public string ETag => $"\"{ContentHash}\"";
+}
+
+/// <summary>How documents and findings are kept in jsonb columns.</summary>
+public static class StoredJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string WriteDocument(ReportDocument document) => Encoding.UTF8.GetString(ReportDocumentJson.Serialize(document));
+
+    public static ReportDocument ReadDocument(string json)
+    {
+        var result = ReportDocumentJson.Parse(Encoding.UTF8.GetBytes(json));
+        return result.Document ?? throw new InvalidDataException(
+            $"A stored document no longer reads: {string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+    }
+
+    public static string WriteFindings(IReadOnlyList<Finding> findings) => JsonSerializer.Serialize(findings, Options);
+
+    public static IReadOnlyList<Finding> ReadFindings(string json) => JsonSerializer.Deserialize<Finding[]>(json, Options) ?? [];
+}

@@ -1,0 +1,92 @@
+using Aggregator.Domain;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Aggregator.Api.Features.Rollups.GetRollup;
+
+public static class GetRollupEndpoint
+{
+    public static void MapRollups(this IEndpointRouteBuilder api) =>
+        api.MapGet("/rollups", Handle)
+            .WithTags("Rollups")
+            .WithName("GetRollup")
+            .WithSummary("Sum metrics over the latest revision of every report, grouped")
+            .WithDescription("metric and groupBy repeat (or take comma-separated lists). groupBy: province, prefecture, county, agency, sector, year, applicant. " +
+                             "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total).");
+
+    private static async Task<Results<Ok<RollupResponse>, ValidationProblem>> Handle(
+        IMediator mediator, CancellationToken cancellationToken,
+        string[]? metric = null, string[]? groupBy = null, string? division = null, string? sector = null,
+        int? yearFrom = null, int? yearTo = null, string? applicant = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var metrics = new List<Metric>();
+        foreach (var code in SplitList(metric))
+        {
+            if (MetricCatalogue.Find(code) is { } found)
+            {
+                metrics.Add(found);
+            }
+            else
+            {
+                errors["metric"] = [$"Unknown metric '{code}'. Valid metrics (GET /api/v1/metrics): {string.Join(", ", MetricCatalogue.All.Select(m => m.Code))}."];
+            }
+        }
+        if (metrics.Count == 0 && !errors.ContainsKey("metric"))
+        {
+            errors["metric"] = ["Name at least one metric, e.g. metric=proactive.penalty.decisions. See GET /api/v1/metrics."];
+        }
+
+        var dimensions = new List<RollupDimension>();
+        foreach (var key in SplitList(groupBy))
+        {
+            if (!RollupDimensions.TryParse(key, out var dimension))
+            {
+                errors["groupBy"] = [$"Unknown dimension '{key}'. Valid: {string.Join(", ", RollupDimensions.All.Select(d => d.Key()))}."];
+            }
+            else if (!dimensions.Contains(dimension))
+            {
+                dimensions.Add(dimension);
+            }
+        }
+
+        Applicant? column = null;
+        if (applicant is not null)
+        {
+            if (Applicants.TryParse(applicant, out var parsed))
+            {
+                column = parsed;
+            }
+            else
+            {
+                errors["applicant"] = [$"Unknown applicant column '{applicant}'. Valid: {string.Join(", ", Applicants.All.Select(a => a.Key()))}."];
+            }
+        }
+        var byApplicant = dimensions.Contains(RollupDimension.Applicant) || column is not null and not Applicant.Total;
+        if (byApplicant && metrics.FirstOrDefault(m => !m.HasApplicants) is { } flat)
+        {
+            errors["applicant"] = [$"Metric '{flat.Code}' has no applicant dimension; only part 三 (applications.*) metrics split by applicant."];
+        }
+        if (division is not null && !DivisionFilter.IsValid(division))
+        {
+            errors["division"] = ["Must be a 2-, 4- or 6-digit prefix of a GB/T 2260 code: 65 (province), 6542 (prefecture), 654202 (county)."];
+        }
+        if (yearFrom > yearTo)
+        {
+            errors["yearFrom"] = [$"yearFrom {yearFrom} is after yearTo {yearTo}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The rollup request is invalid.");
+        }
+
+        IReadOnlyList<Applicant> columns = column is { } one ? [one]
+            : dimensions.Contains(RollupDimension.Applicant) ? Applicants.All
+            : [Applicant.Total];
+        var query = new GetRollup(metrics, dimensions, division, string.IsNullOrEmpty(sector) ? null : sector, yearFrom, yearTo, columns);
+        return TypedResults.Ok(await mediator.Send(query, cancellationToken));
+    }
+
+    private static IEnumerable<string> SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+}
