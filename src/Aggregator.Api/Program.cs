@@ -71,7 +71,8 @@ builder.Services.AddSwaggerGen(options =>
     options.SupportNonNullableReferenceTypes();
     options.NonNullableReferenceTypesAsRequired();
     options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Aggregator.Api.xml"));
-    options.SchemaFilter<ReportDocumentSchemaFilter>();
+    options.MapType<Aggregator.Domain.ReportDocument>(ReportDocumentSchemas.Reference);
+    options.DocumentFilter<ReportDocumentSchemas>();
     options.OperationFilter<ApiKeyOperationFilter>();
     options.AddSecurityDefinition(ApiKeyAuthorization.SchemeName, new OpenApiSecurityScheme
     {

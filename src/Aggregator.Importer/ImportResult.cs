@@ -40,6 +40,7 @@ public sealed record ImportResult
     /// </summary>
     public ReportDocument? Document { get; init; }
 
+    /// <summary>What the importer met: Info for changes of form, Blocking for cells left blank because they could not be read.</summary>
     public IReadOnlyList<ImportDiagnostic> Diagnostics { get; init; } = [];
 
     /// <summary><see cref="ConsistencyRules.Check"/> of <see cref="Document"/> (R1–R4): published arithmetic that does not hold.</summary>

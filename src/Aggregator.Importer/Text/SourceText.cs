@@ -80,9 +80,12 @@ internal sealed partial class SourceText
         return sourceLines is not null && line < sourceLines.Length ? sourceLines[line] : line + 1;
     }
 
-    /// <summary>The published text between two positions of <see cref="Text"/>, trimmed.</summary>
-    public string OriginalBetween(int start, int end) =>
-        Original[toOriginal[start]..toOriginal[end]].Trim();
+    /// <summary>The published text between two positions of <see cref="Text"/>: page footers and breaks dropped, trimmed.</summary>
+    public string OriginalBetween(int start, int end)
+    {
+        var published = Original[toOriginal[start]..toOriginal[end]].Replace('\f', '\n');
+        return PageFooter().Replace(published, "").Trim();
+    }
 
     // Filled lazily: every thread computes the same string, so a race only repeats work.
     private static readonly string?[] Folded = new string?[char.MaxValue + 1];
@@ -127,6 +130,6 @@ internal sealed partial class SourceText
     }
 
     // Page footers that pdftotext leaves inside tables: "-4-", "- 4 -", "第 4 页", "第4页 共6页".
-    [GeneratedRegex(@"^[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t]*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t\r]*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex PageFooter();
 }

@@ -22,6 +22,7 @@ public sealed record RevisionResponse(
             StoredJson.ReadFindings(revision.Findings), StoredJson.ReadDocument(revision.Document));
 
     /// <summary>The entity tag of a revision: its content hash, quoted.</summary>
+    [JsonIgnore]
     public string ETag => $"\"{ContentHash}\"";
 }
 

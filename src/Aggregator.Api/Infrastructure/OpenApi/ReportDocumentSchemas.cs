@@ -9,31 +9,30 @@ namespace Aggregator.Api.Infrastructure.OpenApi;
 /// Describes <see cref="ReportDocument"/> exactly, from the same metric catalogue the reader checks against: one
 /// schema per edition (every field required, blank as null, nothing else allowed), chosen by <c>edition</c>.
 /// </summary>
-public sealed class ReportDocumentSchemaFilter : ISchemaFilter
+public sealed class ReportDocumentSchemas : IDocumentFilter
 {
+    private const string Document = "ReportDocument";
     private const string ApplicantRow = "ApplicantCounts";
 
-    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    /// <summary>What stands for <see cref="ReportDocument"/> wherever an operation uses it (see MapType in Program).</summary>
+    public static IOpenApiSchema Reference() => new OpenApiSchemaReference(Document);
+
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
-        if (context.Type != typeof(ReportDocument) || schema is not OpenApiSchema document)
-        {
-            return;
-        }
         context.SchemaRepository.AddDefinition(ApplicantRow, ApplicantCounts());
         var editions = new List<IOpenApiSchema>();
         foreach (var edition in Editions.All)
         {
-            var name = $"ReportDocument{edition.Code()}";
+            var name = $"{Document}{edition.Code()}";
             context.SchemaRepository.AddDefinition(name, EditionSchema(edition));
             editions.Add(new OpenApiSchemaReference(name));
         }
-        document.Type = null;
-        document.Properties = null;
-        document.Required = null;
-        document.AdditionalPropertiesAllowed = true;
-        document.OneOf = editions;
-        document.Discriminator = new OpenApiDiscriminator { PropertyName = "edition" };
-        document.Description = "The report document of either template edition; agency and year are in the address. A blank cell is null, never omitted.";
+        context.SchemaRepository.AddDefinition(Document, new OpenApiSchema
+        {
+            OneOf = editions,
+            Discriminator = new OpenApiDiscriminator { PropertyName = "edition" },
+            Description = "The report document of either template edition; agency and year are in the address. A blank cell is null, never omitted.",
+        });
     }
 
     private static OpenApiSchema EditionSchema(Edition edition)

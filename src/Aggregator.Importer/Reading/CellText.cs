@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Importer.Reading;
+
+/// <summary>Reads the text of one cell: a number with an optional unit and note, a blank, or words.</summary>
+internal static partial class CellText
+{
+    /// <summary>Stands in the rendered text of an HTML cell merged down from the row above.</summary>
+    public const char MergedMarker = '\uE000';
+
+    public static Token Read(string text, int index, bool inCell)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0 || Dash().IsMatch(trimmed))
+        {
+            return new Token(TokenKind.Blank, trimmed, index, InCell: inCell);
+        }
+        if (trimmed.Length == 1 && trimmed[0] == MergedMarker)
+        {
+            return new Token(TokenKind.Merged, trimmed, index, InCell: inCell);
+        }
+        return TryNumber(trimmed) is { } number
+            ? new Token(TokenKind.Number, trimmed, index, number, InCell: inCell)
+            : new Token(TokenKind.Text, trimmed, index, InCell: inCell);
+    }
+
+    public static PrintedNumber? TryNumber(string text)
+    {
+        var match = Number().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+        var digits = match.Groups["digits"].Value;
+        var fraction = match.Groups["fraction"].Value;
+        if (digits.Replace(",", "").Length > 18 || fraction.Length > 18)
+        {
+            return null;
+        }
+        var value = decimal.Parse(digits.Replace(",", "") + fraction, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        var negative = match.Groups["sign"].Value is "-" or "−";
+        var unit = match.Groups["unit"].Success ? match.Groups["unit"].Value : null;
+        var note = match.Groups["note"].Success ? match.Groups["note"].Value : null;
+        var plain = !match.Groups["sign"].Success && fraction.Length == 0 && unit is null && note is null && !digits.Contains(',');
+        return new PrintedNumber(negative ? -value : value, unit, note, plain);
+    }
+
+    // "12", "3,985,758", "24252.311082", "-2", "251000元", "22(其中修订16件)", "22件".
+    [GeneratedRegex(@"^(?<sign>[-+−])?\s*(?<digits>\d{1,3}(?:,\d{3})+|\d+)(?<fraction>\.\d+)?\s*(?<unit>万元|元|件|个|项|条|次)?\s*(?<note>\(.*\)|\[.*\]|【.*】)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Number();
+
+    [GeneratedRegex(@"^[-—–―/\\_~]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Dash();
+}

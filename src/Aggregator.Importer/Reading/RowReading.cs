@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+using Aggregator.Importer.Text;
+
+namespace Aggregator.Importer.Reading;
+
+/// <summary>A template row as found in the text: where its label is and the tokens printed after it.</summary>
+internal sealed record RowReading(TemplateRow Row, int Index, bool Found, IReadOnlyList<Token> Tokens)
+{
+    /// <summary>
+    /// Finds the rows of one table in template order between <paramref name="from"/> and <paramref name="limit"/>; each
+    /// label is searched after the previous one found, and a row's tokens run up to the next label found.
+    /// </summary>
+    public static IReadOnlyList<RowReading> Find(SourceText source, IReadOnlyList<TemplateRow> rows, int from, int limit)
+    {
+        var labels = new Match?[rows.Count];
+        var pos = from;
+        for (var i = 0; i < rows.Count && pos < limit; i++)
+        {
+            var match = rows[i].Pattern.Match(source.Text, pos, limit - pos);
+            if (match.Success)
+            {
+                labels[i] = match;
+                pos = match.Index + match.Length;
+            }
+        }
+        var readings = new RowReading[rows.Count];
+        var end = limit;
+        for (var i = rows.Count - 1; i >= 0; i--)
+        {
+            if (labels[i] is { } label)
+            {
+                var tokens = RegionTokenizer.Tokenize(source, label.Index + label.Length, end);
+                readings[i] = new RowReading(rows[i], label.Index, true, source.HasCells ? RegionTokenizer.FirstRow(tokens) : tokens);
+                end = label.Index;
+            }
+            else
+            {
+                readings[i] = new RowReading(rows[i], from, false, []);
+            }
+        }
+        return readings;
+    }
+
+    /// <summary>
+    /// True when the row printed fewer numbers than cells with no separator between some of them, so the digit runs
+    /// must be cut into cells.
+    /// </summary>
+    public bool IsGlued => Tokens.Count < Row.Slots.Count && Tokens.Count > 0
+        && Tokens.All(t => t.Number is { IsPlainDigits: true }) && Tokens.Any(t => t.LooksGlued);
+
+    public string Digits => string.Join(" ", Tokens.Select(t => t.Raw));
+}

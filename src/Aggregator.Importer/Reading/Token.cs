@@ -1,0 +1,33 @@
+namespace Aggregator.Importer.Reading;
+
+internal enum TokenKind
+{
+    /// <summary>A number, maybe with a unit or a note.</summary>
+    Number,
+
+    /// <summary>An empty cell (or a dash standing for one).</summary>
+    Blank,
+
+    /// <summary>A cell holding words, not a number.</summary>
+    Text,
+
+    /// <summary>An HTML cell merged down from the row above (rowspan): which row its value belongs to is unknown.</summary>
+    Merged,
+
+    /// <summary>The end of a table row in a layout that marks rows.</summary>
+    RowBreak,
+}
+
+/// <summary>A published number: its digits, the unit and note printed with it.</summary>
+internal sealed record PrintedNumber(decimal Value, string? Unit, string? Note, bool IsPlainDigits);
+
+/// <summary>
+/// A piece of a table region: a cell, a number, or a row break; <see cref="Index"/> is its position in the folded text.
+/// <see cref="Glued"/>: the digits were printed against other text with no separator, so they may hold several cells.
+/// <see cref="InCell"/>: the token is a cell of a tab-led line (the layout marks every cell).
+/// </summary>
+internal sealed record Token(TokenKind Kind, string Raw, int Index, PrintedNumber? Number = null, bool Glued = false, bool InCell = false)
+{
+    /// <summary>Digits that may be several cells printed without separators: glued to text, or a number with a leading zero.</summary>
+    public bool LooksGlued => Number is { IsPlainDigits: true } && (Glued || (Raw.Length > 1 && Raw[0] == '0'));
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Aggregator.Api.Tests.Infrastructure;
+
+namespace Aggregator.Api.Tests.Platform;
+
+/// <summary>
+/// openapi/aggregator.v1.json is the contract dashboards build on: the served document must equal it. After an
+/// intended API change, regenerate it with AGGREGATOR_UPDATE_OPENAPI=1 and commit the diff.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class OpenApiContractTests(ApiFactory api)
+{
+    private static string CommittedPath =>
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "openapi", "aggregator.v1.json"));
+
+    [Fact]
+    public async Task The_served_document_equals_the_committed_contract()
+    {
+        var served = JsonNode.Parse(await api.Anonymous().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var formatted = served.ToJsonString(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+
+        if (Environment.GetEnvironmentVariable("AGGREGATOR_UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(CommittedPath, formatted);
+        }
+
+        Assert.True(File.Exists(CommittedPath), $"No committed contract at {CommittedPath}; run the tests with AGGREGATOR_UPDATE_OPENAPI=1 to write it.");
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(CommittedPath))!;
+        Assert.True(JsonNode.DeepEquals(committed, served),
+            "The served OpenAPI document differs from openapi/aggregator.v1.json. If the change is intended, run the tests with " +
+            "AGGREGATOR_UPDATE_OPENAPI=1 and commit the new contract.");
+    }
+
+    [Fact]
+    public async Task The_contract_describes_the_report_document_and_the_key()
+    {
+        var document = JsonNode.Parse(await api.Anonymous().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schemas = document["components"]!["schemas"]!;
+
+        var edition2021 = schemas["ReportDocument2021"]!;
+        Assert.Contains("notProcessed", edition2021["properties"]!["applications"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.False(edition2021["properties"]!["proactive"]!["properties"]!.AsObject().ContainsKey("procurement"));
+        Assert.True(schemas["ReportDocument2019"]!["properties"]!["proactive"]!["properties"]!.AsObject().ContainsKey("procurement"));
+        Assert.Equal(2, schemas["ReportDocument"]!["oneOf"]!.AsArray().Count);
+        Assert.Equal("apiKey", document["components"]!["securitySchemes"]!["ApiKey"]!["type"]!.GetValue<string>());
+        Assert.NotNull(document["paths"]!["/api/v1/agencies/{code}/reports/{year}"]!["put"]!["security"]);
+    }
+}
