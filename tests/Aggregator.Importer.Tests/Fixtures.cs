@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Domain;
+using Aggregator.Tests;
 
 namespace Aggregator.Importer.Tests;
 
@@ -9,9 +9,9 @@ public static class Fixtures
 {
     public const string Seed = "wusu-transport-2020";
 
-    public static readonly string[] Names = [Seed, "shuyang-fgj-2023", "huaian-szf-2024", "pingtan-2021"];
+    public static string[] Names => ReportFixtures.Names;
 
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "reports");
+    public static string Folder => ReportFixtures.Folder;
 
     /// <summary>Every published form of every fixture: (name, "txt" or "html").</summary>
     public static IEnumerable<(string Name, string Format)> Sources() =>
@@ -25,13 +25,7 @@ public static class Fixtures
     public static ImportResult Import(string name, string format) =>
         format == "html" ? ReportImporter.ImportHtml(Read(name, format)) : ReportImporter.ImportText(Read(name, format));
 
-    public static JsonObject Expected(string name) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, name + ".expected.json")))!.AsObject();
+    public static ReportDocument Document(string name) => ReportFixtures.Document(name);
 
-    public static ReportDocument Document(string name)
-    {
-        var result = ReportDocumentJson.Parse(System.Text.Encoding.UTF8.GetBytes(Expected(name)["document"]!.ToJsonString()));
-        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        return result.Document!;
-    }
+    public static JsonObject Expected(string name) => ReportFixtures.Expected(name);
 }

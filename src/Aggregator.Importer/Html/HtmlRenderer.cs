@@ -32,7 +32,7 @@ internal static class HtmlRenderer
     public static SourceText Render(string html)
     {
         parser ??= new HtmlParser(new HtmlParserOptions { IsKeepingSourceReferences = true, SkipComments = true, SkipScriptText = true });
-        var document = parser.ParseDocument(html);
+        var document = parser.ParseDocument(HtmlSlimmer.Slim(html));
         var output = new RenderedText();
         if (document.Head?.QuerySelector("title") is { } title)
         {

@@ -14,8 +14,9 @@ internal sealed class ImportSession(SourceText source, ReportDocument document)
 
     public IReadOnlyList<ImportDiagnostic> Diagnostics => diagnostics;
 
-    public void Info(string path, string reason, int index) =>
-        diagnostics.Add(new ImportDiagnostic(path, reason, Source.LineAt(index), DiagnosticSeverity.Info));
+    /// <summary>Notes a change of form; <paramref name="index"/> is null for a matter of the whole report.</summary>
+    public void Info(string path, string reason, int? index) =>
+        diagnostics.Add(new ImportDiagnostic(path, reason, index is { } at ? Source.LineAt(at) : null, DiagnosticSeverity.Info));
 
     /// <summary>Leaves the cell blank and says why: the published value is not known with certainty.</summary>
     public void Unread(Slot slot, string reason, int index) =>

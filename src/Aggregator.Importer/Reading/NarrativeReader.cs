@@ -39,7 +39,7 @@ internal static partial class NarrativeReader
         {
             if (value is null)
             {
-                session.Info("", $"Narrative part {part} not found; it is left out of the document.", 0);
+                session.Info("", $"Narrative part {part} not found; it is left out of the document.", null);
             }
         }
     }

@@ -101,6 +101,9 @@ internal static partial class RegionTokenizer
             var chunk = chunks[i];
             if (chunk.Length > 0)
             {
+                // Digits touching the label before or after the region were printed against it: "公开270020130(二)部分公开".
+                var touchesLabel = (i == 0 && start > 0 && !char.IsWhiteSpace(text[start - 1]))
+                    || (i == chunks.Length - 1 && end < text.Length && !char.IsWhiteSpace(text[end]));
                 // A unit printed apart from its number: "3940 元".
                 if (i + 1 < chunks.Length && chunks[i + 1] is "元" or "万元" && CellText.TryNumber(chunk + chunks[i + 1]) is { } withUnit)
                 {
@@ -108,7 +111,7 @@ internal static partial class RegionTokenizer
                 }
                 else if (CellText.TryNumber(chunk) is { } number)
                 {
-                    tokens.Add(new Token(TokenKind.Number, chunk, offset, number));
+                    tokens.Add(new Token(TokenKind.Number, chunk, offset, number, Glued: touchesLabel));
                 }
                 else
                 {

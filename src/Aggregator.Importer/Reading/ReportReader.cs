@@ -32,7 +32,7 @@ internal static class ReportReader
         var session = new ImportSession(source, new ReportDocument(edition.Value));
         if (proactiveStart is null)
         {
-            session.Info("", $"Part 二 was not found; the edition {edition.Value.Code()} was recognised from the rows of part 三.", 0);
+            session.Info("", $"Part 二 was not found; the edition {edition.Value.Code()} was recognised from the rows of part 三.", null);
         }
 
         var proactiveEnd = newlyReceived.Success ? newlyReceived.Index : text.Length;
@@ -74,7 +74,7 @@ internal static class ReportReader
         NarrativeReader.Read(session, proactiveStart ?? proactiveEnd, tablesEnd);
         if (agency is null)
         {
-            session.Info("", "No title naming the agency and year (…2020年度政府信息公开工作年度报告) was found.", 0);
+            session.Info("", "No title naming the agency and year (…2020年度政府信息公开工作年度报告) was found.", null);
         }
 
         return new ImportResult

@@ -41,34 +41,40 @@ internal sealed partial class SourceText
     /// <param name="sourceLines">For text rendered from another source (HTML): the source line of each rendered line.</param>
     public static SourceText Create(string original, int[]? sourceLines = null)
     {
-        var text = new StringBuilder(original.Length);
-        var map = new List<int>(original.Length + 1);
+        var chars = new char[original.Length + 16];
+        var map = new int[chars.Length + 1];
+        var length = 0;
         for (var i = 0; i < original.Length; i++)
         {
             var c = original[i];
-            if (c < 0x80 || c is >= '\u4E00' and <= '\u9FFF')
+            var folded = c < 0x80 || c is >= '\u4E00' and <= '\u9FFF' ? null : Folded[c] ??= Fold(c);
+            if (length + (folded?.Length ?? 1) >= chars.Length)
+            {
+                Array.Resize(ref chars, chars.Length * 2);
+                Array.Resize(ref map, chars.Length + 1);
+            }
+            if (folded is null)
             {
                 if (c != '\r')
                 {
-                    text.Append(c == '\f' ? '\n' : c);
-                    map.Add(i);
+                    map[length] = i;
+                    chars[length++] = c == '\f' ? '\n' : c;
                 }
                 continue;
             }
-            foreach (var f in Folded[c] ??= Fold(c))
+            foreach (var f in folded)
             {
-                text.Append(f);
-                map.Add(i);
+                map[length] = i;
+                chars[length++] = f;
             }
         }
-        map.Add(original.Length);
-        var chars = new char[text.Length];
-        text.CopyTo(0, chars, 0, text.Length);
-        foreach (var footer in PageFooter().EnumerateMatches(chars))
+        map[length] = original.Length;
+        var text = chars.AsSpan(0, length);
+        foreach (var footer in PageFooter().EnumerateMatches(text))
         {
-            chars.AsSpan(footer.Index, footer.Length).Fill(' ');
+            text.Slice(footer.Index, footer.Length).Fill(' ');
         }
-        return new SourceText(original, new string(chars), map.ToArray(), sourceLines);
+        return new SourceText(original, new string(text), map, sourceLines);
     }
 
     /// <summary>The 1-based source line of a position in <see cref="Text"/>.</summary>
@@ -102,8 +108,7 @@ internal sealed partial class SourceText
         }
         // A stand-alone character is always a valid string to normalise; composition across characters does not
         // occur in the Chinese text the template is printed in.
-        var folded = c.ToString().Normalize(NormalizationForm.FormKC);
-        return folded.Replace('\u3000', ' ');
+        return c.ToString().Normalize(NormalizationForm.FormKC);
     }
 
     private static int[] LineStarts(string text)
