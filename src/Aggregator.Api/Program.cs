@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
 using Aggregator.Api.Features.Agencies;
+using Aggregator.Api.Features.Imports.ImportReport;
 using Aggregator.Api.Features.Metrics.ListMetrics;
 using Aggregator.Api.Features.Reports;
 using Aggregator.Api.Features.Rollups.GetRollup;
@@ -109,6 +110,7 @@ api.MapAgencies();
 api.MapReports();
 api.MapMetrics();
 api.MapRollups();
+api.MapImports();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -14,18 +14,25 @@ public static class ApiKeyAuthorization
         builder
             .AddEndpointFilter(async (context, next) =>
             {
-                var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<AggregatorOptions>>().Value;
-                var presented = context.HttpContext.Request.Headers[Header].ToString();
-                if (string.IsNullOrEmpty(presented) || !Matches(presented, options.AdminApiKey))
-                {
-                    context.HttpContext.Response.Headers.WWWAuthenticate = SchemeName;
-                    return TypedResults.Problem(statusCode: 401, title: "Unauthorized.",
-                        detail: string.IsNullOrEmpty(presented) ? $"This operation needs an API key in header {Header}." : $"The key in header {Header} is not valid.");
-                }
-                return await next(context);
+                var refusal = Refusal(context.HttpContext);
+                return refusal is null ? await next(context) : refusal;
             })
             .WithMetadata(new RequiresApiKeyMetadata())
             .ProducesProblem(401);
+
+    /// <summary>Null when the request carries the admin key; otherwise the 401 to answer.</summary>
+    public static ProblemHttpResult? Refusal(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<AggregatorOptions>>().Value;
+        var presented = http.Request.Headers[Header].ToString();
+        if (!string.IsNullOrEmpty(presented) && Matches(presented, options.AdminApiKey))
+        {
+            return null;
+        }
+        http.Response.Headers.WWWAuthenticate = SchemeName;
+        return TypedResults.Problem(statusCode: 401, title: "Unauthorized.",
+            detail: string.IsNullOrEmpty(presented) ? $"This operation needs an API key in header {Header}." : $"The key in header {Header} is not valid.");
+    }
 
     private static bool Matches(string presented, string? expected) =>
         !string.IsNullOrEmpty(expected) &&
