@@ -1,0 +1,94 @@
+using System.Net;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Cli;
+using Aggregator.Tests;
+
+namespace Aggregator.Api.Tests.Imports;
+
+/// <summary>`aggregator import` against the running API: progress, a summary table, and the exit code.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class CommandLineImportTests(ApiFactory api) : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("aggregator-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private async Task<(int Exit, string Output)> Run(params string[] args)
+    {
+        var (options, error) = ImportOptions.Parse(args);
+        Assert.True(options is not null, error);
+        var output = new StringWriter();
+        var exit = await new ImportRun(options!, api.CreateClient(), output).RunAsync();
+        return (exit, output.ToString());
+    }
+
+    private void Copy(string fixture, string asName) =>
+        File.Copy(Path.Combine(ReportFixtures.Folder, fixture), Path.Combine(folder, asName));
+
+    [Fact]
+    public async Task A_folder_is_submitted_file_by_file_and_failures_are_reported_with_their_reason()
+    {
+        var wusu = Http.Unique("cli");
+        var shuyang = Http.Unique("cli");
+        var pingtan = Http.Unique("cli");
+        await api.Admin().RegisterAgency(wusu, "654202", "transport");
+        await api.Admin().RegisterAgency(shuyang, "321322", "development-reform");
+        await api.Admin().RegisterAgency(pingtan, "350128", "government");
+        Copy("wusu-transport-2020.txt", $"{wusu}-2020.txt");
+        Copy("shuyang-fgj-2023.html", $"{shuyang}-2023.html");
+        Copy("pingtan-2021.txt", $"{pingtan}-2021.txt");
+        File.WriteAllText(Path.Combine(folder, "news.txt"), "市政府召开常务会议。");
+
+        var (exit, output) = await Run(folder, "--api", "http://localhost", "--key", ApiFactory.AdminKey, "--submit");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("[1/4]", output);
+        Assert.Matches($@"{wusu}-2020\.txt\s+with findings\s+1\s+1", output);
+        Assert.Matches($@"{shuyang}-2023\.html\s+imported\s+1\s+0", output);
+        Assert.Matches($@"{pingtan}-2021\.txt\s+failed\s+-\s+0\s+422 Some published values could not be read", output);
+        Assert.Matches(@"news\.txt\s+failed\s+-\s+0\s+cannot tell the agency", output);
+        Assert.Contains("4 file(s): 1 imported, 1 with findings, 0 need review, 2 failed.", output);
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().GetAsync($"/api/v1/agencies/{wusu}/reports/2020")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().GetAsync($"/api/v1/agencies/{shuyang}/reports/2023")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Anonymous().GetAsync($"/api/v1/agencies/{pingtan}/reports/2021")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_dry_run_reads_every_fixture_and_stores_nothing()
+    {
+        foreach (var file in Directory.EnumerateFiles(ReportFixtures.Folder).Where(f => !f.EndsWith(".json")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        var (exit, output) = await Run(folder, "--api", "http://localhost");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"wusu-transport-2020\.txt\s+with findings\s+-\s+1", output);
+        Assert.Matches(@"pingtan-2021\.txt\s+needs review", output);
+        Assert.Contains("6 file(s): 4 imported, 1 with findings, 1 need review, 0 failed.", output);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--api", "http://localhost" }, "at least one file")]
+    [InlineData(new[] { "x.txt" }, "--api")]
+    [InlineData(new[] { "x.txt", "--api", "http://localhost", "--submit" }, "--key")]
+    [InlineData(new[] { "x.txt", "--api", "http://localhost", "--year", "last" }, "--year")]
+    [InlineData(new[] { "x.txt", "--api", "http://localhost", "--verbose" }, "Unknown option")]
+    public void Wrong_usage_says_what_is_wrong(string[] args, string mentions)
+    {
+        var previous = Environment.GetEnvironmentVariable("AGGREGATOR_API_KEY");
+        Environment.SetEnvironmentVariable("AGGREGATOR_API_KEY", null);
+        try
+        {
+            var (options, error) = ImportOptions.Parse(args);
+
+            Assert.Null(options);
+            Assert.Contains(mentions, error);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AGGREGATOR_API_KEY", previous);
+        }
+    }
+}
