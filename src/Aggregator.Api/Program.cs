@@ -7,7 +7,10 @@ using Aggregator.Api.Features.Imports.ImportReport;
 using Aggregator.Api.Features.Metrics.ListMetrics;
 using Aggregator.Api.Features.Reports;
 using Aggregator.Api.Features.Rollups.GetRollup;
+using Aggregator.Api.Features.ApiKeys;
+using Aggregator.Api.Features.Audit.ListAuditEvents;
 using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Api.Infrastructure.OpenApi;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -39,6 +42,9 @@ builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
 });
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
+builder.Services.AddScoped<CurrentCaller>();
+builder.Services.AddScoped<ApiKeyAuthentication>();
+builder.Services.AddAggregatorRateLimits(settings.RateLimits);
 
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
 {
@@ -75,12 +81,13 @@ builder.Services.AddSwaggerGen(options =>
     options.MapType<Aggregator.Domain.ReportDocument>(ReportDocumentSchemas.Reference);
     options.DocumentFilter<ReportDocumentSchemas>();
     options.OperationFilter<ApiKeyOperationFilter>();
-    options.AddSecurityDefinition(ApiKeyAuthorization.SchemeName, new OpenApiSecurityScheme
+    options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
     {
         Type = SecuritySchemeType.ApiKey,
         In = ParameterLocation.Header,
-        Name = ApiKeyAuthorization.Header,
-        Description = "The admin key (configuration Aggregator:AdminApiKey); needed for writes.",
+        Name = ApiKeyAuthentication.Header,
+        Description = "An API key: admin (the bootstrap key from Aggregator:AdminApiKey, or issued), region (agencies inside a division) " +
+                      "or bureau (one agency). Needed for writes.",
     });
 });
 
@@ -102,15 +109,22 @@ if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
 
 var api = app.MapGroup("/api/v1");
+if (settings.RequireKeyForReads)
+{
+    api.RequireApiKey();
+}
 api.MapAgencies();
 api.MapReports();
 api.MapMetrics();
 api.MapRollups();
 api.MapImports();
+api.MapApiKeys();
+api.MapAudit();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

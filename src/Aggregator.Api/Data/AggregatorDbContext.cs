@@ -12,6 +12,10 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
 
     public DbSet<ReportCell> ReportCells => Set<ReportCell>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Agency>(agency =>
@@ -53,6 +57,30 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
             cell.Property(c => c.Value).HasColumnType("numeric(24,6)");
             cell.HasIndex(c => new { c.MetricId, c.Applicant }).IncludeProperties(c => new { c.ReportId, c.Value });
             cell.HasOne<Report>().WithMany().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.Property(k => k.Role).HasMaxLength(16);
+            key.Property(k => k.DivisionPrefix).HasMaxLength(6);
+            key.Property(k => k.IssuedBy).HasMaxLength(36);
+            key.HasOne(k => k.Agency).WithMany().HasForeignKey(k => k.AgencyId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<AuditEvent>(audit =>
+        {
+            audit.ToTable("audit_events");
+            audit.Property(a => a.KeyId).HasMaxLength(36);
+            audit.Property(a => a.Role).HasMaxLength(16);
+            audit.Property(a => a.ClientAddress).HasMaxLength(64);
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.Method).HasMaxLength(8);
+            audit.Property(a => a.Path).HasMaxLength(512);
+            audit.Property(a => a.AgencyCode).HasMaxLength(64);
+            audit.Property(a => a.Outcome).HasMaxLength(16);
+            audit.HasIndex(a => a.At);
+            audit.HasIndex(a => new { a.AgencyCode, a.At });
         });
     }
 }

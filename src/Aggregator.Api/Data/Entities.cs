@@ -82,3 +82,72 @@ public sealed class ReportCell
     /// <summary>Null when the published cell is blank.</summary>
     public decimal? Value { get; set; }
 }
+
+/// <summary>An API key: a role and a scope. Only a salted hash of its secret is stored.</summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+
+    /// <summary>admin, region or bureau.</summary>
+    public required string Role { get; set; }
+
+    /// <summary>The one agency a bureau key may write.</summary>
+    public int? AgencyId { get; set; }
+
+    public Agency? Agency { get; set; }
+
+    /// <summary>The division prefix (2, 4 or 6 digits) a region key may write inside.</summary>
+    public string? DivisionPrefix { get; set; }
+
+    public required byte[] Salt { get; set; }
+
+    /// <summary>SHA-256 of salt + secret.</summary>
+    public required byte[] SecretHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The key that issued this one; "config" for the bootstrap admin key.</summary>
+    public required string IssuedBy { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+}
+
+/// <summary>One write or attempted write, on record. Append-only.</summary>
+public sealed class AuditEvent
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>The key used: its id, "config" for the bootstrap admin key, null when none or an invalid one was sent.</summary>
+    public string? KeyId { get; set; }
+
+    public string? Role { get; set; }
+
+    public string? ClientAddress { get; set; }
+
+    /// <summary>The operation, e.g. SubmitReport, RegisterAgency, IssueApiKey.</summary>
+    public required string Action { get; set; }
+
+    public required string Method { get; set; }
+
+    public required string Path { get; set; }
+
+    public string? AgencyCode { get; set; }
+
+    public int? Year { get; set; }
+
+    /// <summary>For report submissions that stored or returned a revision.</summary>
+    public int? Revision { get; set; }
+
+    public int Status { get; set; }
+
+    /// <summary>succeeded, rejected (4xx) or failed (5xx).</summary>
+    public required string Outcome { get; set; }
+
+    public string? Detail { get; set; }
+}

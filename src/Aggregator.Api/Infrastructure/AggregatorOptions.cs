@@ -8,12 +8,27 @@ public sealed class AggregatorOptions
     /// <summary>Apply pending migrations at start. Default true.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
-    /// <summary>The key (header <c>X-Api-Key</c>) that authorises writes. Writes are refused while it is unset.</summary>
+    /// <summary>The bootstrap admin key (header <c>X-Api-Key</c>); issues the other keys. Unset: only issued keys work.</summary>
     public string? AdminApiKey { get; set; }
+
+    /// <summary>Reads need a key too. Default false: reports are public disclosures.</summary>
+    public bool RequireKeyForReads { get; set; }
+
+    public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>Load the sample reports at start when the database has no agency yet. Default: on in Development.</summary>
     public bool? LoadSampleData { get; set; }
 
     /// <summary>Where the private PostgreSQL keeps its data when no connection string is configured.</summary>
     public string? LocalPostgresDirectory { get; set; }
+}
+
+/// <summary>Configuration section <c>Aggregator:RateLimits</c>: requests per minute, per key or per client address.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Per API key.</summary>
+    public int PerKeyPerMinute { get; set; } = 600;
+
+    /// <summary>Per client address, for requests without a key.</summary>
+    public int AnonymousPerMinute { get; set; } = 120;
 }

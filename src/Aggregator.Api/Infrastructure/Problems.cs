@@ -28,7 +28,23 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        ProblemDetails? problem = exception switch
+        var problem = ToProblem(exception);
+        if (problem is null)
+        {
+            return false;
+        }
+        logger.LogInformation("Request refused with {Status}: {Message}", problem.Status, exception.Message);
+        context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = Access.ApiKeyAuthentication.SchemeName;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The problem an exception answers with, or null for a fault of ours (500).</summary>
+    public static ProblemDetails? ToProblem(Exception exception) =>
+        exception switch
         {
             InputException e => new HttpValidationProblemDetails(e.Errors) { Status = 400, Title = e.Message },
             FluentValidation.ValidationException e => new HttpValidationProblemDetails(
@@ -36,6 +52,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             {
                 Status = 400, Title = "The request is invalid.",
             },
+            Access.UnauthorizedException e => new ProblemDetails { Status = 401, Title = "Unauthorized.", Detail = e.Message },
+            Access.ForbiddenException e => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = e.Message },
             NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found.", Detail = e.Message },
             ConflictException e => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message },
             PreconditionFailedException e => new ProblemDetails { Status = 412, Title = "Precondition failed.", Detail = e.Message },
@@ -47,14 +65,6 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             },
             _ => null,
         };
-        if (problem is null)
-        {
-            return false;
-        }
-        logger.LogInformation("Request refused with {Status}: {Message}", problem.Status, exception.Message);
-        context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
-    }
 
     private static string CamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

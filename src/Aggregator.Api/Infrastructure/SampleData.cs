@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aggregator.Api.Data;
 using Aggregator.Api.Features.Agencies.RegisterAgency;
 using Aggregator.Api.Features.Reports.SubmitReport;
+using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Domain;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public static class SampleData
         {
             return;
         }
+        scope.ServiceProvider.GetRequiredService<CurrentCaller>().Caller = Caller.System;
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         await using var stream = typeof(SampleData).Assembly.GetManifestResourceStream("Aggregator.Api.SampleData.sample-reports.json")
                                  ?? throw new InvalidOperationException("The sample reports are not embedded.");

@@ -25,6 +25,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Aggregator", database!.ConnectionString);
         builder.UseSetting("Aggregator:AdminApiKey", AdminKey);
         builder.UseSetting("Aggregator:LoadSampleData", "false");
+        builder.UseSetting("Aggregator:RateLimits:PerKeyPerMinute", "1000000");
+        builder.UseSetting("Aggregator:RateLimits:AnonymousPerMinute", "1000000");
     }
 
     /// <summary>A client that sends the admin key.</summary>

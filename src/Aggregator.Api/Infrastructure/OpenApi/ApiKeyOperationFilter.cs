@@ -1,3 +1,4 @@
+using Aggregator.Api.Infrastructure.Access;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -8,9 +9,11 @@ public sealed class ApiKeyOperationFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKeyMetadata>().Any())
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKeyMetadata>().FirstOrDefault() is not { } metadata)
         {
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthorization.SchemeName, context.Document)] = [] }];
+            return;
         }
+        var key = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [] };
+        operation.Security = metadata.Optional ? [new OpenApiSecurityRequirement(), key] : [key];
     }
 }

@@ -1,5 +1,6 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Access;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -28,10 +29,17 @@ public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
     }
 }
 
-public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider clock) : ICommandHandler<RegisterAgency, AgencyResponse>
+public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider clock, CurrentCaller current) : ICommandHandler<RegisterAgency, AgencyResponse>
 {
     public async ValueTask<AgencyResponse> Handle(RegisterAgency command, CancellationToken cancellationToken)
     {
+        var caller = current.Required;
+        if (!(caller.IsAdmin || caller.Role == Roles.Region && caller.MayWrite(command.Code, command.DivisionCode)))
+        {
+            throw new ForbiddenException(caller.Role == Roles.Region
+                ? $"This region key registers agencies inside division {caller.DivisionPrefix} only; {command.DivisionCode} is outside it."
+                : "Only admin and region keys register agencies.");
+        }
         if (await db.Agencies.AnyAsync(a => a.Code == command.Code, cancellationToken))
         {
             throw new ConflictException($"An agency with code '{command.Code}' is already registered.");
@@ -67,6 +75,7 @@ public static class RegisterAgencyEndpoint
             })
             .WithName("RegisterAgency")
             .WithSummary("Register an agency")
-            .RequireAdminKey()
+            .Audited("RegisterAgency")
+            .RequireApiKey()
             .ProducesProblem(409);
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Access;
 using Mediator;
 
 namespace Aggregator.Api.Features.Imports.ImportReport;
@@ -18,11 +19,16 @@ public static class ImportReportEndpoint
                              "Nothing is stored unless submit=true, which needs agency and year (year defaults to the one in the title) and the API key; " +
                              "a result with blocking diagnostics is then refused with 422.")
             .Accepts<string>("text/plain", "text/html")
+            .Audited("ImportReport", request => IsSubmission(request))
+            .WithMetadata(new RequiresApiKeyMetadata(Optional: true))
             .ProducesProblem(401)
+            .ProducesProblem(403)
             .ProducesProblem(404)
             .ProducesProblem(413)
             .ProducesProblem(415)
             .ProducesProblem(422);
+
+    private static bool IsSubmission(HttpRequest request) => bool.TryParse(request.Query["submit"], out var submit) && submit;
 
     private static async Task<Results<Ok<ImportResponse>, Created<ImportResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         HttpRequest request, IMediator mediator, CancellationToken cancellationToken,
@@ -34,7 +40,7 @@ public static class ImportReportEndpoint
         }
         if (submit)
         {
-            if (ApiKeyAuthorization.Refusal(request.HttpContext) is { } refusal)
+            if (await ApiKeyEndpointConventions.Refusal(request.HttpContext) is { } refusal)
             {
                 return refusal;
             }

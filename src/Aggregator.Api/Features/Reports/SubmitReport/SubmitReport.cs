@@ -1,5 +1,6 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Domain;
 using FluentValidation;
 using Mediator;
@@ -30,13 +31,20 @@ public sealed class SubmitReportValidator : AbstractValidator<SubmitReport>
     }
 }
 
-public sealed class SubmitReportHandler(AggregatorDbContext db, TimeProvider clock) : ICommandHandler<SubmitReport, SubmittedRevision>
+public sealed class SubmitReportHandler(AggregatorDbContext db, TimeProvider clock, CurrentCaller currentCaller) : ICommandHandler<SubmitReport, SubmittedRevision>
 {
     public async ValueTask<SubmittedRevision> Handle(SubmitReport command, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == command.AgencyCode, cancellationToken)
                      ?? throw new NotFoundException($"No agency with code '{command.AgencyCode}'. Register it first (POST /api/v1/agencies).");
+        var caller = currentCaller.Required;
+        if (!caller.MayWrite(agency.Code, agency.DivisionCode))
+        {
+            throw new ForbiddenException(caller.Role == Roles.Bureau
+                ? $"This bureau key writes the reports of agency '{caller.AgencyCode}' only."
+                : $"This region key writes reports of agencies inside division {caller.DivisionPrefix} only; '{agency.Code}' is in {agency.DivisionCode}.");
+        }
 
         // Concurrent submissions for one agency-year queue on this row lock, so none is lost.
         await db.Database.ExecuteSqlAsync(

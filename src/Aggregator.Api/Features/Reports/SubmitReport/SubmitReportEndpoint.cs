@@ -1,4 +1,5 @@
 using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Domain;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,8 @@ public static class SubmitReportEndpoint
             .WithDescription("201 for the first revision, 200 with a new revision for a changed document, 200 with the same revision for an identical one. " +
                              "Consistency findings (R1–R6) are stored beside the published numbers; only hard errors (R7, shape, types) are refused.")
             .Accepts<ReportDocument>("application/json")
-            .RequireAdminKey()
+            .Audited("SubmitReport")
+            .RequireApiKey()
             .ProducesProblem(404)
             .ProducesProblem(412)
             .ProducesProblem(413)
