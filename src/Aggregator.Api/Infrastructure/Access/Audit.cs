@@ -40,6 +40,10 @@ public static class Audit
     private static async Task Record(EndpointFilterInvocationContext context, string action, object? result, Exception? failure)
     {
         var http = context.HttpContext;
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
         var status = failure is not null
             ? ProblemExceptionHandler.ToProblem(failure)?.Status ?? 500
             : (result as IStatusCodeHttpResult)?.StatusCode ?? 200;

@@ -12,7 +12,7 @@ namespace Aggregator.Api.Features.ApiKeys.IssueApiKey;
 /// <param name="Agency">For a bureau key: the code of its agency.</param>
 /// <param name="Division">For a region key: its division prefix, 2, 4 or 6 digits (e.g. 6542).</param>
 /// <param name="ExpiresAt">When the key stops working; null for never.</param>
-public sealed record IssueApiKey(string Role, string? Agency, string? Division, DateTimeOffset? ExpiresAt) : ICommand<IssuedApiKey>;
+public sealed record IssueApiKey(string Role, string? Agency = null, string? Division = null, DateTimeOffset? ExpiresAt = null) : ICommand<IssuedApiKey>;
 
 /// <summary>The new key. <paramref name="Key"/> is the secret: shown here once, stored only as a salted hash.</summary>
 public sealed record IssuedApiKey(Guid Id, string Role, string? Agency, string? Division, DateTimeOffset? ExpiresAt, string Key);

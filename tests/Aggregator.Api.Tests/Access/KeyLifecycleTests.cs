@@ -1,0 +1,120 @@
+using System.Net;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Domain;
+using Aggregator.Tests;
+using Npgsql;
+
+namespace Aggregator.Api.Tests.Access;
+
+[Collection(ApiCollection.Name)]
+public sealed class KeyLifecycleTests(ApiFactory api)
+{
+    [Fact]
+    public async Task A_bureau_key_for_wusu_submits_the_seed_and_cannot_submit_in_another_prefecture()
+    {
+        var wusu = Http.Unique("wusu");
+        var elsewhere = Http.Unique("kuqa");
+        await api.Admin().RegisterAgency(wusu, "654202", "transport", "乌苏市交通运输局");
+        await api.Admin().RegisterAgency(elsewhere, "652923", "transport", "库车市交通运输局");
+        var (keyId, key) = await api.Issue("bureau", agency: wusu);
+        var bureau = api.WithKey(key);
+
+        var submitted = await bureau.PutReport(wusu, 2020, ReportFixtures.DocumentJson("wusu-transport-2020"));
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        var denied = await (await bureau.PutReport(elsewhere, 2020, ReportFixtures.DocumentJson("wusu-transport-2020"))).Problem(HttpStatusCode.Forbidden);
+        Assert.Contains(wusu, denied["detail"]!.GetValue<string>());
+
+        // The denied write left its audit record and nothing else.
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Anonymous().GetAsync($"/api/v1/agencies/{elsewhere}/reports/2020")).StatusCode);
+        var record = Assert.Single(await api.AuditOf(elsewhere), e => e!["action"]!.GetValue<string>() == "SubmitReport");
+        Assert.Equal(keyId, record!["keyId"]!.GetValue<string>());
+        Assert.Equal("bureau", record["role"]!.GetValue<string>());
+        Assert.Equal(403, record["status"]!.GetValue<int>());
+        Assert.Equal("rejected", record["outcome"]!.GetValue<string>());
+        var accepted = Assert.Single(await api.AuditOf(wusu), e => e!["action"]!.GetValue<string>() == "SubmitReport");
+        Assert.Equal(1, accepted!["revision"]!.GetValue<int>());
+        Assert.Equal(2020, accepted["year"]!.GetValue<int>());
+        Assert.Equal("succeeded", accepted["outcome"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_revoked_key_stops_working_at_once()
+    {
+        var agency = Http.Unique("rev");
+        await api.Admin().RegisterAgency(agency, "350128", "government");
+        var (id, key) = await api.Issue("bureau", agency: agency);
+        var bureau = api.WithKey(key);
+        Assert.Equal(HttpStatusCode.Created, (await bureau.PutReport(agency, 2021, ReportFixtures.DocumentJson("pingtan-2021"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode);
+
+        var document = ReportFixtures.Document("pingtan-2021");
+        document.Set("proactive.penalty.decisions", null, 1);
+        var problem = await (await bureau.PutReport(agency, 2021, document)).Problem(HttpStatusCode.Unauthorized);
+        Assert.Contains("revoked", problem["detail"]!.GetValue<string>());
+        Assert.Single((await (await api.Anonymous().GetAsync($"/api/v1/agencies/{agency}/reports/2021/revisions")).JsonBody()).AsArray());
+        Assert.Contains(await api.AuditOf(agency), e => e!["action"]!.GetValue<string>() == "SubmitReport" && e["status"]!.GetValue<int>() == 401);
+    }
+
+    [Fact]
+    public async Task An_expired_key_stops_working_when_it_expires()
+    {
+        var agency = Http.Unique("exp");
+        await api.Admin().RegisterAgency(agency, "350128", "government");
+        var (_, key) = await api.Issue("bureau", agency: agency, expiresAt: DateTimeOffset.UtcNow.AddSeconds(2));
+        var bureau = api.WithKey(key);
+        Assert.Equal(HttpStatusCode.Created, (await bureau.PutReport(agency, 2021, ReportFixtures.DocumentJson("pingtan-2021"))).StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var problem = await (await bureau.PutReport(agency, 2022, ReportFixtures.DocumentJson("pingtan-2021"))).Problem(HttpStatusCode.Unauthorized);
+        Assert.Contains("expired", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task No_plaintext_secret_is_stored_and_last_use_is_recorded()
+    {
+        var agency = Http.Unique("sec");
+        await api.Admin().RegisterAgency(agency, "350128", "government");
+        var (id, key) = await api.Issue("bureau", agency: agency);
+        await api.WithKey(key).PutReport(agency, 2021, ReportFixtures.DocumentJson("pingtan-2021"));
+        var secret = key.Split('_')[2];
+
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var table in new[] { "api_keys", "audit_events", "agencies", "revisions" })
+        {
+            await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table} t WHERE row_to_json(t)::text LIKE '%' || $1 || '%'", connection)
+            {
+                Parameters = { new() { Value = secret } },
+            };
+            Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        }
+
+        var listed = (await (await api.Admin().GetAsync("/api/v1/api-keys?pageSize=1000")).Json())["items"]!.AsArray().Single(k => k!["id"]!.GetValue<string>() == id)!;
+        Assert.NotNull(listed["lastUsedAt"]);
+        Assert.Equal(agency, listed["agency"]!.GetValue<string>());
+        Assert.False(listed.AsObject().ContainsKey("key"));
+    }
+
+    [Fact]
+    public async Task A_region_reads_the_audit_of_its_division_only()
+    {
+        var inside = Http.Unique("ain");
+        var outside = Http.Unique("aout");
+        await api.Admin().RegisterAgency(inside, "654202", "transport");
+        await api.Admin().RegisterAgency(outside, "350128", "government");
+        var from = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await api.Admin().PutReport(inside, 2020, ReportFixtures.DocumentJson("wusu-transport-2020"));
+        await api.Admin().PutReport(outside, 2021, ReportFixtures.DocumentJson("pingtan-2021"));
+        var region = api.WithKey((await api.Issue("region", division: "6542")).Key);
+
+        var seen = (await (await region.GetAsync($"/api/v1/audit?from={Uri.EscapeDataString(from.ToString("O"))}&pageSize=1000")).Json())["items"]!.AsArray()
+            .Select(e => e!["agency"]?.GetValue<string>()).ToArray();
+
+        Assert.Contains(inside, seen);
+        Assert.DoesNotContain(outside, seen);
+        var later = await (await api.Admin().GetAsync($"/api/v1/audit?agency={inside}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}")).Json();
+        Assert.Equal(0, later["total"]!.GetValue<int>());
+    }
+}
