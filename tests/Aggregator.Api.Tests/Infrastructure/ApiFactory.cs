@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Aggregator.Api.Tests.Infrastructure;
 
-/// <summary>The API over HTTP (in-process test server) on a real PostgreSQL database, shared by the whole test run.</summary>
+/// <summary>
+/// The API over HTTP (in-process test server) on its own real PostgreSQL database. The collection fixture is shared by
+/// most tests; a class whose expectations need a database of its own (totals over everything) takes one as a class fixture.
+/// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
@@ -15,7 +18,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database = await TestDatabase.StartAsync();
+        database = await TestDatabase.CreateAsync();
         Console.WriteLine($"Tests run on {database.Source}.");
     }
 

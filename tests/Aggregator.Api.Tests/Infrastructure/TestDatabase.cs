@@ -5,37 +5,64 @@ using Testcontainers.PostgreSql;
 namespace Aggregator.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A real PostgreSQL database for the tests, from the first source that works: AGGREGATOR_TEST_DB (a connection
-/// string to a server you run; a fresh database is created on it and dropped after), Testcontainers (needs a Docker
-/// engine), or a private server from the machine's own PostgreSQL binaries.
+/// A fresh, empty database for each test host, on one PostgreSQL server per test run, from the first source that
+/// works: AGGREGATOR_TEST_DB (a connection string to a server you run), Testcontainers (needs a Docker engine), or a
+/// private server from the machine's own PostgreSQL binaries.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private readonly Func<ValueTask> dispose;
+    private static readonly Lazy<Task<Server>> SharedServer = new(StartServerAsync);
 
-    private TestDatabase(string connectionString, string source, Func<ValueTask> dispose)
+    private readonly string serverConnectionString;
+
+    private TestDatabase(string serverConnectionString, string name, string source)
     {
-        ConnectionString = connectionString;
+        this.serverConnectionString = serverConnectionString;
+        Name = name;
         Source = source;
-        this.dispose = dispose;
+        ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
     }
+
+    public string Name { get; }
 
     public string ConnectionString { get; }
 
     public string Source { get; }
 
-    public static async Task<TestDatabase> StartAsync()
+    public static async Task<TestDatabase> CreateAsync()
     {
-        var failures = new List<string>();
+        var server = await SharedServer.Value;
+        var name = $"aggregator_test_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection).ExecuteNonQueryAsync();
+        return new TestDatabase(server.ConnectionString, name, server.Source);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A server's maintenance connection string, and how to stop it when the test run ends.</summary>
+    private sealed record Server(string ConnectionString, string Source);
+
+    private static async Task<Server> StartServerAsync()
+    {
         if (Environment.GetEnvironmentVariable("AGGREGATOR_TEST_DB") is { Length: > 0 } configured)
         {
-            return await OnServer(configured);
+            return new Server(configured, "AGGREGATOR_TEST_DB");
         }
+        var failures = new List<string>();
         try
         {
             var container = new PostgreSqlBuilder("postgres:16-alpine").Build();
             await container.StartAsync();
-            return new TestDatabase(container.GetConnectionString(), "Testcontainers", container.DisposeAsync);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return new Server(container.GetConnectionString(), "Testcontainers");
         }
         catch (Exception e)
         {
@@ -44,10 +71,10 @@ public sealed class TestDatabase : IAsyncDisposable
         try
         {
             var directory = Path.Combine(Path.GetTempPath(), $"aggregator-test-pg-{Guid.NewGuid():N}");
-            var server = await LocalPostgres.StartAsync(directory, "aggregator_test", durable: false);
-            return new TestDatabase(server.ConnectionString, "private PostgreSQL from local binaries", async () =>
+            var server = await LocalPostgres.StartAsync(directory, "postgres", durable: false);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
-                await server.DisposeAsync();
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 try
                 {
                     Directory.Delete(directory, recursive: true);
@@ -55,7 +82,8 @@ public sealed class TestDatabase : IAsyncDisposable
                 catch (IOException)
                 {
                 }
-            });
+            };
+            return new Server(server.ConnectionString, "a private PostgreSQL from local binaries");
         }
         catch (Exception e)
         {
@@ -65,24 +93,4 @@ public sealed class TestDatabase : IAsyncDisposable
             "The tests need PostgreSQL and found none. Set AGGREGATOR_TEST_DB to a connection string, run a Docker engine, " +
             "or install PostgreSQL's server binaries (Debian: apt-get install -y postgresql).\n" + string.Join("\n", failures));
     }
-
-    private static async Task<TestDatabase> OnServer(string serverConnectionString)
-    {
-        var name = $"aggregator_test_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(serverConnectionString))
-        {
-            await connection.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection).ExecuteNonQueryAsync();
-        }
-        var database = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
-        return new TestDatabase(database, "AGGREGATOR_TEST_DB", async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(serverConnectionString);
-            await connection.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
-        });
-    }
-
-    public ValueTask DisposeAsync() => dispose();
 }

@@ -7,10 +7,9 @@ namespace Aggregator.Api.Tests.Rollups;
 
 /// <summary>
 /// Rollups over a generated multi-agency, multi-year data set (both editions, ~20% blank cells), checked against sums
-/// the test computes itself from the documents it submitted.
+/// the test computes itself from the documents it submitted. The class has a database of its own.
 /// </summary>
-[Collection(ApiCollection.Name)]
-public sealed class RollupTests(ApiFactory api) : IAsyncLifetime
+public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAsyncLifetime
 {
     private sealed record Submitted(string Agency, string Division, int Year, ReportDocument Document);
 
