@@ -9,6 +9,8 @@ using Aggregator.Api.Features.Reports;
 using Aggregator.Api.Features.Rollups.GetRollup;
 using Aggregator.Api.Features.ApiKeys;
 using Aggregator.Api.Features.Audit.ListAuditEvents;
+using Aggregator.Api.Features.Divisions.GetDivision;
+using Aggregator.Api.Features.Sectors.ListSectors;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Api.Infrastructure.OpenApi;
@@ -125,6 +127,8 @@ api.MapRollups();
 api.MapImports();
 api.MapApiKeys();
 api.MapAudit();
+api.MapDivisions();
+api.MapSectors();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

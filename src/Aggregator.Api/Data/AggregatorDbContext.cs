@@ -14,6 +14,8 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<Division> Divisions => Set<Division>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -28,6 +30,20 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
             agency.HasIndex(a => a.DivisionCode).HasOperators("bpchar_pattern_ops");
             agency.Property(a => a.Sector).HasMaxLength(32);
             agency.HasIndex(a => a.Sector);
+            agency.HasOne<Division>().WithMany().HasForeignKey(a => a.DivisionCode).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Division>(division =>
+        {
+            division.ToTable("divisions");
+            division.HasKey(d => d.Code);
+            division.Property(d => d.Code).HasMaxLength(6).IsFixedLength();
+            division.Property(d => d.Name).HasMaxLength(64);
+            division.Property(d => d.Level).HasMaxLength(16);
+            division.Property(d => d.ParentCode).HasMaxLength(6).IsFixedLength();
+            division.Property(d => d.ProvinceCode).HasMaxLength(6).IsFixedLength();
+            division.Property(d => d.PrefectureCode).HasMaxLength(6).IsFixedLength();
+            division.HasIndex(d => d.ParentCode);
         });
 
         model.Entity<Report>(report =>

@@ -151,3 +151,27 @@ public sealed class AuditEvent
 
     public string? Detail { get; set; }
 }
+
+/// <summary>A GB/T 2260 administrative division: province, prefecture or county.</summary>
+public sealed class Division
+{
+    /// <summary>6 digits: 650000, 654200, 654202.</summary>
+    public required string Code { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>province, prefecture or county.</summary>
+    public required string Level { get; set; }
+
+    /// <summary>The division one level up that really exists (a county under a municipality hangs under the municipality).</summary>
+    public string? ParentCode { get; set; }
+
+    /// <summary>Rollup key: the province the division is in.</summary>
+    public required string ProvinceCode { get; set; }
+
+    /// <summary>
+    /// Rollup key: the prefecture-level unit the division is in — the municipality for its districts, the county itself
+    /// for a county directly under a province (省直辖县级行政区划), the province itself for a province.
+    /// </summary>
+    public required string PrefectureCode { get; set; }
+}

@@ -12,7 +12,7 @@ public sealed class AccessMatrixTests(ApiFactory api)
     [Fact]
     public async Task Each_role_writes_exactly_where_it_belongs()
     {
-        // 乌苏 (654202) and 奎屯-like 654201 are inside 塔城地区 6542; 平潭 (350128) is in another province.
+        // 乌苏 (654202) and 塔城市 654201 are inside 塔城地区 6542; 平潭 (350128) is in another province.
         var inside = Http.Unique("in");
         var sibling = Http.Unique("sib");
         var outside = Http.Unique("out");
@@ -33,7 +33,7 @@ public sealed class AccessMatrixTests(ApiFactory api)
             ["submit inside"] = c => c.PutReport(inside, 2020, seed),
             ["submit sibling"] = c => c.PutReport(sibling, 2020, seed),
             ["submit outside"] = c => c.PutReport(outside, 2020, seed),
-            ["register in 6542"] = c => c.PostAsJsonAsync("/api/v1/agencies", new { code = Http.Unique("new"), name = "新机关", divisionCode = "654223", sector = "transport" }),
+            ["register in 6542"] = c => c.PostAsJsonAsync("/api/v1/agencies", new { code = Http.Unique("new"), name = "新机关", divisionCode = "654203", sector = "transport" }),
             ["register in 35"] = c => c.PostAsJsonAsync("/api/v1/agencies", new { code = Http.Unique("new"), name = "新机关", divisionCode = "350102", sector = "transport" }),
             ["issue bureau inside"] = c => c.PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency = inside }),
             ["issue bureau outside"] = c => c.PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency = outside }),

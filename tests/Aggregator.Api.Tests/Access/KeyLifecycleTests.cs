@@ -15,7 +15,7 @@ public sealed class KeyLifecycleTests(ApiFactory api)
         var wusu = Http.Unique("wusu");
         var elsewhere = Http.Unique("kuqa");
         await api.Admin().RegisterAgency(wusu, "654202", "transport", "乌苏市交通运输局");
-        await api.Admin().RegisterAgency(elsewhere, "652923", "transport", "库车市交通运输局");
+        await api.Admin().RegisterAgency(elsewhere, "652902", "transport", "库车市交通运输局");
         var (keyId, key) = await api.Issue("bureau", agency: wusu);
         var bureau = api.WithKey(key);
 

@@ -32,6 +32,7 @@ public sealed class ImportTests(ApiFactory api)
         var imported = await response.Json();
         Assert.Equal("乌苏市交通运输局", imported["agency"]!.GetValue<string>());
         Assert.Equal(2020, imported["year"]!.GetValue<int>());
+        Assert.Equal("transport", imported["proposedSector"]!.GetValue<string>());
         Assert.Equal(ReportFixtures.Leaves(ReportFixtures.Expected("wusu-transport-2020")["document"]!), ReportFixtures.Leaves(imported["document"]!));
         Assert.Equal("R1", Assert.Single(imported["findings"]!.AsArray())!["rule"]!.GetValue<string>());
         Assert.DoesNotContain(imported["diagnostics"]!.AsArray(), d => d!["severity"]!.GetValue<string>() == "blocking");

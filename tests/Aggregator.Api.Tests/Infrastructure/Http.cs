@@ -12,9 +12,6 @@ public static class Http
 {
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
-    /// <summary>A sector code no other test uses, so filters isolate one test's data.</summary>
-    public static string UniqueSector() => "t" + Guid.NewGuid().ToString("N")[..12];
-
     public static async Task<JsonObject> RegisterAgency(this HttpClient admin, string code, string divisionCode, string sector, string? name = null)
     {
         var response = await admin.PostAsJsonAsync("/api/v1/agencies", new { code, name = name ?? $"测试机关 {code}", divisionCode, sector });

@@ -5,14 +5,14 @@ using Aggregator.Tests;
 
 namespace Aggregator.Api.Tests.Reports;
 
-[Collection(ApiCollection.Name)]
-public sealed class ReportListTests(ApiFactory api)
+/// <summary>Lists over everything, so the class has a database of its own.</summary>
+public sealed class ReportListTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
     public async Task Reports_list_their_latest_revision_filtered_by_division_year_edition_and_findings()
     {
         var admin = api.Admin();
-        var sector = Http.UniqueSector();
+        const string sector = "transport";
         var wusu = Http.Unique("wusu");
         var pingtan = Http.Unique("pt");
         await admin.RegisterAgency(wusu, "654202", sector);

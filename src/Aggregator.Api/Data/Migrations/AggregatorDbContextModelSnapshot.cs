@@ -226,6 +226,55 @@ namespace Aggregator.Api.Data.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Aggregator.Api.Data.Division", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(6)
+                        .HasColumnType("character(6)")
+                        .HasColumnName("code")
+                        .IsFixedLength();
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ParentCode")
+                        .HasMaxLength(6)
+                        .HasColumnType("character(6)")
+                        .HasColumnName("parent_code")
+                        .IsFixedLength();
+
+                    b.Property<string>("PrefectureCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character(6)")
+                        .HasColumnName("prefecture_code")
+                        .IsFixedLength();
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character(6)")
+                        .HasColumnName("province_code")
+                        .IsFixedLength();
+
+                    b.HasKey("Code")
+                        .HasName("pk_divisions");
+
+                    b.HasIndex("ParentCode")
+                        .HasDatabaseName("ix_divisions_parent_code");
+
+                    b.ToTable("divisions", (string)null);
+                });
+
             modelBuilder.Entity("Aggregator.Api.Data.Report", b =>
                 {
                     b.Property<long>("Id")
@@ -348,6 +397,16 @@ namespace Aggregator.Api.Data.Migrations
                         .HasDatabaseName("ix_revisions_report_id_number");
 
                     b.ToTable("revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Aggregator.Api.Data.Agency", b =>
+                {
+                    b.HasOne("Aggregator.Api.Data.Division", null)
+                        .WithMany()
+                        .HasForeignKey("DivisionCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_agencies_divisions_division_code");
                 });
 
             modelBuilder.Entity("Aggregator.Api.Data.ApiKey", b =>

@@ -1,4 +1,6 @@
 using Aggregator.Api.Data;
+using Aggregator.Api.Data.Divisions;
+using Aggregator.Domain;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Infrastructure.Access;
 using FluentValidation;
@@ -22,10 +24,10 @@ public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
         RuleFor(c => c.Code).Matches("^[A-Za-z0-9_-]{2,64}$")
             .WithMessage("Must be 2–64 characters of A–Z, a–z, 0–9, '_' or '-' (a unified social credit code or a slug).");
         RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
-        RuleFor(c => c.DivisionCode).Matches("^[1-9][0-9]{5}$")
-            .WithMessage("Must be a 6-digit GB/T 2260 administrative division code, e.g. 654202.");
-        RuleFor(c => c.Sector).Matches("^[a-z][a-z0-9-]{1,31}$")
-            .WithMessage("Must be a short lower-case code of 2–32 characters, e.g. transport or public-security.");
+        RuleFor(c => c.DivisionCode).Must(code => DivisionDirectory.Find(code) is not null)
+            .WithMessage(c => $"'{c.DivisionCode}' is not a GB/T 2260 division code (a province, prefecture or county, e.g. 654202); see GET /api/v1/divisions/{{code}}.");
+        RuleFor(c => c.Sector).Must(code => SectorCatalogue.Find(code) is not null)
+            .WithMessage(c => $"'{c.Sector}' is not a sector; see GET /api/v1/sectors (e.g. transport, public-security, government).");
     }
 }
 

@@ -28,10 +28,12 @@ public sealed record ImportDiagnosticResponse(string Path, string Reason, int? L
 
 /// <summary>What the importer read off a published report, and the revision when it was submitted.</summary>
 /// <param name="Agency">The agency as named in the report's title, when found.</param>
+/// <param name="ProposedSector">The sector the agency's name points to (GET /api/v1/sectors), when one fits.</param>
 /// <param name="Year">The report year named in the title, when found.</param>
 /// <param name="Revision">The stored revision, when the import was submitted.</param>
 public sealed record ImportResponse(
     string? Agency,
+    string? ProposedSector,
     int? Year,
     ReportDocument Document,
     IReadOnlyList<ImportDiagnosticResponse> Diagnostics,
@@ -56,7 +58,7 @@ public sealed class ImportReportHandler(IMediator mediator) : ICommandHandler<Im
         {
             throw new ImportRefusedException("No table of the annual report template was found in the text; it does not look like a 政府信息公开工作年度报告.", diagnostics);
         }
-        var response = new ImportResponse(result.AgencyName, result.Year, result.Document, diagnostics, result.Findings, null);
+        var response = new ImportResponse(result.AgencyName, SectorCatalogue.Propose(result.AgencyName)?.Code, result.Year, result.Document, diagnostics, result.Findings, null);
         if (command.SubmitAs is not { } target)
         {
             return new ImportedReport(response, false);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
+using Aggregator.Api.Data.Divisions;
 using Aggregator.Domain;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -33,17 +34,23 @@ public sealed record GetRollup(
 public sealed record RollupResponse(IReadOnlyList<string> Metrics, IReadOnlyList<string> GroupBy, IReadOnlyList<string> Applicants, IReadOnlyList<RollupRow> Rows);
 
 /// <summary>
-/// One group. Only the keys named in groupBy are present. <c>values</c> holds each metric's sum (blank cells counted
+/// One group. Only the keys named in groupBy are present, each with its name beside it (prefecture 654200,
+/// prefectureName 塔城地区). An agency above a level rolls up under its own division at that level. <c>values</c> holds each metric's sum (blank cells counted
 /// as 0; null when no report in the group carries the metric, e.g. a 2019-only metric in 2021), <c>blanks</c> how many
 /// blank cells went into each sum, <c>reports</c> how many reports the group holds.
 /// </summary>
 public sealed record RollupRow
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Province { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ProvinceName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Prefecture { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PrefectureName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? County { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CountyName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Agency { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AgencyName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Sector { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SectorName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Year { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Applicant { get; init; }
     public required Dictionary<string, decimal?> Values { get; init; }
@@ -55,8 +62,8 @@ public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<Get
 {
     private static string Expression(RollupDimension dimension) => dimension switch
     {
-        RollupDimension.Province => "left(a.division_code, 2) || '0000'",
-        RollupDimension.Prefecture => "left(a.division_code, 4) || '00'",
+        RollupDimension.Province => "d.province_code::text",
+        RollupDimension.Prefecture => "d.prefecture_code::text",
         RollupDimension.County => "a.division_code::text",
         RollupDimension.Agency => "a.code",
         RollupDimension.Sector => "a.sector",
@@ -103,6 +110,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<Get
             FROM report_cells c
             JOIN reports r ON r.id = c.report_id
             JOIN agencies a ON a.id = r.agency_id
+            JOIN divisions d ON d.code = a.division_code
             WHERE {string.Join(" AND ", filters)}
             GROUP BY GROUPING SETS (({string.Join("", groupColumns.Select(g => g + ", "))}c.metric_id), ({grouped}))
             ORDER BY {(groupColumns.Length == 0 ? "1" : grouped)}
@@ -134,16 +142,33 @@ public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<Get
                 row.Values[metric.Code] = reader.IsDBNull(n + 2) ? 0 : Numbers.Canonical(reader.GetDecimal(n + 2));
                 row.Blanks[metric.Code] = (int)reader.GetInt64(n + 3);
             }
+            await reader.DisposeAsync();
             return new RollupResponse(
                 query.Metrics.Select(m => m.Code).ToArray(),
                 query.GroupBy.Select(RollupDimensions.Key).ToArray(),
                 query.Applicants.Select(a => a.Key()).ToArray(),
-                rows.Values.ToArray());
+                await Named(rows.Values.ToArray(), cancellationToken));
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private async Task<RollupRow[]> Named(RollupRow[] rows, CancellationToken cancellationToken)
+    {
+        var agencyCodes = rows.Select(r => r.Agency).OfType<string>().ToArray();
+        var agencyNames = agencyCodes.Length == 0
+            ? new Dictionary<string, string>()
+            : await db.Agencies.AsNoTracking().Where(a => agencyCodes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, a => a.Name, cancellationToken);
+        return rows.Select(row => row with
+        {
+            ProvinceName = DivisionDirectory.NameOf(row.Province),
+            PrefectureName = DivisionDirectory.NameOf(row.Prefecture),
+            CountyName = DivisionDirectory.NameOf(row.County),
+            AgencyName = row.Agency is null ? null : agencyNames.GetValueOrDefault(row.Agency),
+            SectorName = SectorCatalogue.Find(row.Sector)?.Name,
+        }).ToArray();
     }
 
     private static RollupRow NewRow(GetRollup query, NpgsqlDataReader reader)
