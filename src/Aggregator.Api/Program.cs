@@ -9,6 +9,7 @@ using Aggregator.Api.Features.Reports;
 using Aggregator.Api.Features.Rollups.GetRollup;
 using Aggregator.Api.Features.ApiKeys;
 using Aggregator.Api.Features.Audit.ListAuditEvents;
+using Aggregator.Api.Features.Completeness.GetCompleteness;
 using Aggregator.Api.Features.Divisions.GetDivision;
 using Aggregator.Api.Features.Sectors.ListSectors;
 using Aggregator.Api.Infrastructure;
@@ -129,6 +130,7 @@ api.MapApiKeys();
 api.MapAudit();
 api.MapDivisions();
 api.MapSectors();
+api.MapCompleteness();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -16,6 +16,12 @@ public sealed class Agency
     public required string Sector { get; set; }
 
     public DateTimeOffset RegisteredAt { get; set; }
+
+    /// <summary>The first report year the agency is expected to report for; null: from the first (2019).</summary>
+    public int? ActiveFrom { get; set; }
+
+    /// <summary>The last report year the agency is expected to report for (it was merged or abolished); null: still active.</summary>
+    public int? ActiveTo { get; set; }
 }
 
 /// <summary>An agency's report for one year: the sequence of its revisions.</summary>

@@ -31,6 +31,14 @@ namespace Aggregator.Api.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int?>("ActiveFrom")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_from");
+
+                    b.Property<int?>("ActiveTo")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_to");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(64)

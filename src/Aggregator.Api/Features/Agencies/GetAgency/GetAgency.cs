@@ -11,7 +11,7 @@ public sealed class GetAgencyHandler(AggregatorDbContext db) : IQueryHandler<Get
 {
     public async ValueTask<AgencyResponse?> Handle(GetAgency query, CancellationToken cancellationToken) =>
         await db.Agencies.AsNoTracking().Where(a => a.Code == query.Code)
-            .Select(a => new AgencyResponse(a.Code, a.Name, a.DivisionCode, a.Sector, a.RegisteredAt))
+            .Select(a => new AgencyResponse(a.Code, a.Name, a.DivisionCode, a.Sector, a.RegisteredAt, a.ActiveFrom, a.ActiveTo))
             .SingleOrDefaultAsync(cancellationToken);
 }
 

@@ -21,7 +21,7 @@ public sealed class ListAgenciesHandler(AggregatorDbContext db) : IQueryHandler<
         }
         var total = await agencies.CountAsync(cancellationToken);
         var page = await agencies.OrderBy(a => a.Code).Skip(query.Page.Skip).Take(query.Page.PageSize)
-            .Select(a => new AgencyResponse(a.Code, a.Name, a.DivisionCode, a.Sector, a.RegisteredAt))
+            .Select(a => new AgencyResponse(a.Code, a.Name, a.DivisionCode, a.Sector, a.RegisteredAt, a.ActiveFrom, a.ActiveTo))
             .ToListAsync(cancellationToken);
         return new Paged<AgencyResponse>(page, query.Page.Page, query.Page.PageSize, total);
     }

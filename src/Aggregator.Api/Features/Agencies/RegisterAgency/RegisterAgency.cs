@@ -14,8 +14,11 @@ namespace Aggregator.Api.Features.Agencies.RegisterAgency;
 /// <param name="Code">Stable key: an 18-character unified social credit code or a slug of 2–64 characters [A-Za-z0-9_-].</param>
 /// <param name="Name">The agency's name, e.g. 乌苏市交通运输局.</param>
 /// <param name="DivisionCode">6-digit GB/T 2260 code of the agency's administrative division, e.g. 654202.</param>
-/// <param name="Sector">Short sector code, e.g. transport.</param>
-public sealed record RegisterAgency(string Code, string Name, string DivisionCode, string Sector) : ICommand<AgencyResponse>;
+/// <param name="Sector">Sector code from GET /api/v1/sectors, e.g. transport.</param>
+/// <param name="ActiveFrom">First report year the agency is expected to report for (it was founded); default: from 2019.</param>
+/// <param name="ActiveTo">Last report year it is expected to report for (it was merged or abolished); default: still active.</param>
+public sealed record RegisterAgency(string Code, string Name, string DivisionCode, string Sector, int? ActiveFrom = null, int? ActiveTo = null)
+    : ICommand<AgencyResponse>;
 
 public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
 {
@@ -28,6 +31,10 @@ public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
             .WithMessage(c => $"'{c.DivisionCode}' is not a GB/T 2260 division code (a province, prefecture or county, e.g. 654202); see GET /api/v1/divisions/{{code}}.");
         RuleFor(c => c.Sector).Must(code => SectorCatalogue.Find(code) is not null)
             .WithMessage(c => $"'{c.Sector}' is not a sector; see GET /api/v1/sectors (e.g. transport, public-security, government).");
+        RuleFor(c => c.ActiveFrom).InclusiveBetween(2019, 2100).When(c => c.ActiveFrom is not null);
+        RuleFor(c => c.ActiveTo).InclusiveBetween(2019, 2100).When(c => c.ActiveTo is not null);
+        RuleFor(c => c.ActiveTo).GreaterThanOrEqualTo(c => c.ActiveFrom).When(c => c.ActiveFrom is not null && c.ActiveTo is not null)
+            .WithMessage("Must not be before activeFrom.");
     }
 }
 
@@ -53,6 +60,8 @@ public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider c
             DivisionCode = command.DivisionCode,
             Sector = command.Sector,
             RegisteredAt = clock.GetUtcNow(),
+            ActiveFrom = command.ActiveFrom,
+            ActiveTo = command.ActiveTo,
         };
         db.Agencies.Add(agency);
         try

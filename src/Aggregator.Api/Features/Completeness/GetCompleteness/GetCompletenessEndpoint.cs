@@ -1,0 +1,50 @@
+using Aggregator.Api.Features.Rollups.GetRollup;
+using Mediator;
+
+namespace Aggregator.Api.Features.Completeness.GetCompleteness;
+
+public static class GetCompletenessEndpoint
+{
+    public static void MapCompleteness(this IEndpointRouteBuilder api) =>
+        api.MapGet("/completeness", Handle)
+            .WithTags("Completeness")
+            .WithName("GetCompleteness")
+            .WithSummary("Who has reported for a year: expected, submitted, missing, late and with findings, per group")
+            .WithDescription("groupBy: province, prefecture, county or sector (repeat or comma-separate; none: one group). " +
+                             "Late means the first revision arrived after 31 January (departments) or 31 March (people's governments) of the following year, Beijing time.");
+
+    private static async Task<Results<Ok<CompletenessResponse>, ValidationProblem>> Handle(
+        IMediator mediator, CancellationToken cancellationToken, int? year = null, string[]? groupBy = null, string? division = null, string? sector = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (year is null)
+        {
+            errors["year"] = ["Name the report year, e.g. year=2023."];
+        }
+        var dimensions = new List<RollupDimension>();
+        foreach (var key in (groupBy ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (RollupDimensions.TryParse(key, out var dimension) && GetCompletenessHandler.Dimensions.Contains(dimension))
+            {
+                if (!dimensions.Contains(dimension))
+                {
+                    dimensions.Add(dimension);
+                }
+            }
+            else
+            {
+                errors["groupBy"] = [$"Unknown dimension '{key}'. Valid: {string.Join(", ", GetCompletenessHandler.Dimensions.Select(d => d.Key()))}."];
+            }
+        }
+        if (division is not null && !DivisionFilter.IsValid(division))
+        {
+            errors["division"] = ["Must be a 2-, 4- or 6-digit prefix of a GB/T 2260 code: 65 (province), 6542 (prefecture), 654202 (county)."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The completeness request is invalid.");
+        }
+        var query = new GetCompleteness(year!.Value, dimensions, division, string.IsNullOrEmpty(sector) ? null : sector);
+        return TypedResults.Ok(await mediator.Send(query, cancellationToken));
+    }
+}
