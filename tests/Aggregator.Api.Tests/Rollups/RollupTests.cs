@@ -234,7 +234,131 @@ public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
         Assert.Equal(1, row["reports"]!.GetValue<int>());
     }
 
+    /// <summary>What previous and change should say for a group beside the same group a year earlier.</summary>
+    private static (decimal? Previous, decimal? Change) ExpectedComparison(Submitted[] group, Submitted[] before, string metricCode, Applicant applicant = Applicant.Total)
+    {
+        var metric = MetricCatalogue.Get(metricCode);
+        bool OfItsEditionOnly(Submitted[] reports) => metric.Editions.Count == 2 || reports.All(r => metric.IsIn(r.Document.Edition));
+        if (before.Length == 0 || !OfItsEditionOnly(group) || !OfItsEditionOnly(before))
+        {
+            return (null, null);
+        }
+        var now = Expected(group, metricCode, applicant);
+        var then = Expected(before, metricCode, applicant);
+        bool Published((decimal? Value, int Blanks, int Reports) sum) => sum.Value is not null && sum.Blanks < sum.Reports;
+        return (then.Value, Published(now) && Published(then) ? now.Value - then.Value : null);
+    }
+
+    private static (decimal? Previous, decimal? Change) ActualComparison(JsonNode row, string metric) =>
+        (row["previous"]![metric]?.GetValue<decimal>(), row["change"]![metric]?.GetValue<decimal>());
+
+    [Fact]
+    public async Task Compared_with_the_previous_year_by_prefecture_and_year()
+    {
+        const string metric = "proactive.penalty.decisions";
+        var rows = await Rollup($"metric={metric}&groupBy=prefecture,year&compare=previousYear");
+
+        Assert.Equal(reports.Select(r => (r.Division[..4], r.Year)).Distinct().Count(), rows.Count);
+        foreach (var row in rows)
+        {
+            var (prefecture, year) = (row!["prefecture"]!.GetValue<string>()[..4], row["year"]!.GetValue<int>());
+            var group = reports.Where(r => r.Division.StartsWith(prefecture) && r.Year == year).ToArray();
+            var before = reports.Where(r => r.Division.StartsWith(prefecture) && r.Year == year - 1).ToArray();
+            Assert.Equal(Expected(group, metric), Actual(row, metric));
+            Assert.Equal(ExpectedComparison(group, before, metric), ActualComparison(row, metric));
+        }
+        Assert.Contains(rows, r => r!["change"]![metric] is not null);
+        Assert.Contains(rows, r => r!["year"]!.GetValue<int>() == 2019 && r["previous"]![metric] is null);
+    }
+
+    [Fact]
+    public async Task Only_metrics_that_compare_across_editions_compare_across_the_2020_to_2021_change()
+    {
+        string[] metrics = ["proactive.penalty.decisions", "proactive.regulations.publishedTotal", "proactive.regulations.inForce", "applications.otherHandling"];
+        var rows = await Rollup($"metric={string.Join(",", metrics)}&groupBy=year&compare=previousYear");
+
+        foreach (var row in rows)
+        {
+            var year = row!["year"]!.GetValue<int>();
+            var group = reports.Where(r => r.Year == year).ToArray();
+            var before = reports.Where(r => r.Year == year - 1).ToArray();
+            foreach (var metric in metrics)
+            {
+                Assert.Equal(ExpectedComparison(group, before, metric), ActualComparison(row, metric));
+            }
+        }
+        var row2021 = rows.Single(r => r!["year"]!.GetValue<int>() == 2021)!;
+        Assert.NotNull(row2021["change"]!["proactive.penalty.decisions"]);
+        Assert.NotNull(row2021["change"]!["applications.otherHandling"]);
+        Assert.Null(row2021["previous"]!["proactive.regulations.inForce"]);
+        Assert.Null(row2021["change"]!["proactive.regulations.inForce"]);
+        Assert.NotNull(rows.Single(r => r!["year"]!.GetValue<int>() == 2020)!["change"]!["proactive.regulations.publishedTotal"]);
+        Assert.NotNull(rows.Single(r => r!["year"]!.GetValue<int>() == 2022)!["change"]!["proactive.regulations.inForce"]);
+
+        var plain = await Rollup("metric=proactive.penalty.decisions&groupBy=year");
+        Assert.All(plain, r => Assert.False(r!.AsObject().ContainsKey("previous") || r.AsObject().ContainsKey("change")));
+    }
+
+    [Fact]
+    public async Task One_year_by_agency_and_applicant_compares_with_the_year_before()
+    {
+        const string metric = "applications.granted";
+        var rows = await Rollup($"metric={metric}&groupBy=agency,applicant&yearFrom=2022&yearTo=2022&compare=previousYear");
+
+        Assert.Equal(reports.Count(r => r.Year == 2022) * 7, rows.Count);
+        foreach (var row in rows)
+        {
+            var agency = row!["agency"]!.GetValue<string>();
+            Applicants.TryParse(row["applicant"]!.GetValue<string>(), out var applicant);
+            var group = reports.Where(r => r.Agency == agency && r.Year == 2022).ToArray();
+            var before = reports.Where(r => r.Agency == agency && r.Year == 2021).ToArray();
+            Assert.Equal(Expected(group, metric, applicant), Actual(row, metric));
+            Assert.Equal(ExpectedComparison(group, before, metric, applicant), ActualComparison(row, metric));
+        }
+    }
+
+    [Fact]
+    public async Task A_group_with_reports_of_both_editions_does_not_compare_one_edition_metrics_and_only_blanks_have_no_change()
+    {
+        const string mixedSector = "education";
+        var admin = api.Admin();
+        var late = Http.Unique("late");   // still used the 2019 template for 2021
+        var prompt = Http.Unique("prompt");
+        await admin.RegisterAgency(late, "654202", mixedSector);
+        await admin.RegisterAgency(prompt, "654202", mixedSector);
+        async Task Put(string agency, int year, Edition edition, decimal? decisions, decimal? publishedTotal = null)
+        {
+            var document = new ReportDocument(edition);
+            document.Set("proactive.penalty.decisions", null, decisions);
+            if (edition == Edition.Edition2019)
+            {
+                document.Set("proactive.regulations.publishedTotal", null, publishedTotal);
+            }
+            Assert.Equal(HttpStatusCode.Created, (await admin.PutReport(agency, year, document)).StatusCode);
+        }
+        await Put(late, 2020, Edition.Edition2019, 10, publishedTotal: 3);
+        await Put(late, 2021, Edition.Edition2019, 15, publishedTotal: 5);
+        await Put(prompt, 2020, Edition.Edition2019, null, publishedTotal: 4);
+        await Put(prompt, 2021, Edition.Edition2021, 4);
+
+        var byYear = (await (await api.Anonymous().GetAsync(
+            $"/api/v1/rollups?sector={mixedSector}&metric=proactive.penalty.decisions,proactive.regulations.publishedTotal&groupBy=year&compare=previousYear")).Json())["rows"]!.AsArray();
+        var row2021 = byYear.Single(r => r!["year"]!.GetValue<int>() == 2021)!;
+        Assert.Equal(5m, row2021["values"]!["proactive.regulations.publishedTotal"]!.GetValue<decimal>());
+        Assert.Null(row2021["previous"]!["proactive.regulations.publishedTotal"]);
+        Assert.Null(row2021["change"]!["proactive.regulations.publishedTotal"]);
+        Assert.Equal((10m, 9m), ActualComparison(row2021, "proactive.penalty.decisions")); // 15 + 4 against 10 + blank
+
+        var byAgency = (await (await api.Anonymous().GetAsync(
+            $"/api/v1/rollups?sector={mixedSector}&metric=proactive.penalty.decisions&groupBy=agency&yearFrom=2021&yearTo=2021&compare=previousYear")).Json())["rows"]!.AsArray();
+        Assert.Equal((10m, 5m), ActualComparison(byAgency.Single(r => r!["agency"]!.GetValue<string>() == late)!, "proactive.penalty.decisions"));
+        Assert.Equal((0m, null), ActualComparison(byAgency.Single(r => r!["agency"]!.GetValue<string>() == prompt)!, "proactive.penalty.decisions"));
+    }
+
     [Theory]
+    [InlineData("metric=proactive.penalty.decisions&compare=lastYear", "compare", "previousYear")]
+    [InlineData("metric=proactive.penalty.decisions&groupBy=agency&compare=previousYear", "compare", "year")]
+    [InlineData("metric=proactive.penalty.decisions&yearFrom=2021&yearTo=2022&compare=previousYear", "compare", "yearFrom = yearTo")]
     [InlineData("", "metric", "at least one metric")]
     [InlineData("metric=proactive.penalty.total", "metric", "proactive.penalty.decisions")]
     [InlineData("metric=proactive.penalty.decisions&groupBy=city", "groupBy", "prefecture")]

@@ -1,3 +1,5 @@
+using Aggregator.Api.Features.Reports.CompareReports;
+using Aggregator.Api.Features.Reports.DiffRevisions;
 using Aggregator.Api.Features.Reports.GetReport;
 using Aggregator.Api.Features.Reports.ListReports;
 using Aggregator.Api.Features.Reports.ListRevisions;
@@ -13,6 +15,8 @@ public static class ReportEndpoints
         agencyReports.MapSubmitReport();
         agencyReports.MapGetReport();
         agencyReports.MapListRevisions();
+        agencyReports.MapDiffRevisions();
+        agencyReports.MapCompareReports();
         api.MapGroup("/reports").WithTags("Reports").MapListReports();
     }
 }

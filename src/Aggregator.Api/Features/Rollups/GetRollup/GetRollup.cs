@@ -20,8 +20,19 @@ public enum RollupDimension
     Applicant,
 }
 
+/// <summary>What a rollup row can be compared with.</summary>
+public enum RollupComparison
+{
+    /// <summary>The same group keys one year earlier, under the same filters.</summary>
+    PreviousYear,
+}
+
 /// <summary>Sums of metrics over the latest revision of every report that matches the filters, per group.</summary>
 /// <param name="Applicants">The applicant columns to sum: one (default total), or all when grouping by applicant.</param>
+/// <param name="Compare">
+/// With <see cref="RollupComparison.PreviousYear"/> each row also carries the previous year's values and the change;
+/// the caller ensures the groups have one year each (year in <paramref name="GroupBy"/>, or YearFrom = YearTo).
+/// </param>
 public sealed record GetRollup(
     IReadOnlyList<Metric> Metrics,
     IReadOnlyList<RollupDimension> GroupBy,
@@ -29,7 +40,8 @@ public sealed record GetRollup(
     string? Sector,
     int? YearFrom,
     int? YearTo,
-    IReadOnlyList<Applicant> Applicants) : IQuery<RollupResponse>;
+    IReadOnlyList<Applicant> Applicants,
+    RollupComparison? Compare = null) : IQuery<RollupResponse>;
 
 public sealed record RollupResponse(IReadOnlyList<string> Metrics, IReadOnlyList<string> GroupBy, IReadOnlyList<string> Applicants, IReadOnlyList<RollupRow> Rows);
 
@@ -38,6 +50,11 @@ public sealed record RollupResponse(IReadOnlyList<string> Metrics, IReadOnlyList
 /// prefectureName 塔城地区). An agency above a level rolls up under its own division at that level. <c>values</c> holds each metric's sum (blank cells counted
 /// as 0; null when no report in the group carries the metric, e.g. a 2019-only metric in 2021), <c>blanks</c> how many
 /// blank cells went into each sum, <c>reports</c> how many reports the group holds.
+/// With compare=previousYear, <c>previous</c> holds each metric's value in the same group one year earlier and
+/// <c>change</c> = value − previous. Both are null where there is nothing to compare: no previous value, or a metric that
+/// does not compare across editions summed over reports not all of its edition (in either year). <c>change</c> is
+/// also null when either sum is made of blank cells only: blanks count as 0 in a sum, but a difference of nothing
+/// published would read as a real change.
 /// </summary>
 public sealed record RollupRow
 {
@@ -56,6 +73,8 @@ public sealed record RollupRow
     public required Dictionary<string, decimal?> Values { get; init; }
     public required int Reports { get; init; }
     public required Dictionary<string, int> Blanks { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, decimal?>? Previous { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, decimal?>? Change { get; init; }
 }
 
 public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<GetRollup, RollupResponse>
@@ -74,34 +93,39 @@ public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<Get
 
     public async ValueTask<RollupResponse> Handle(GetRollup query, CancellationToken cancellationToken)
     {
+        var current = await Aggregate(query, cancellationToken);
+        var rows = current.Select(g => g.Row).ToArray();
+        if (query.Compare == RollupComparison.PreviousYear)
+        {
+            var earlier = await Aggregate(query with { YearFrom = query.YearFrom - 1, YearTo = query.YearTo - 1 }, cancellationToken);
+            var byKey = earlier.ToDictionary(g => GroupKey(query, g.Row, yearShift: 0));
+            rows = current.Select(g => WithPrevious(query, g, byKey.GetValueOrDefault(GroupKey(query, g.Row, yearShift: -1)))).ToArray();
+        }
+        return new RollupResponse(
+            query.Metrics.Select(m => m.Code).ToArray(),
+            query.GroupBy.Select(RollupDimensions.Key).ToArray(),
+            query.Applicants.Select(a => a.Key()).ToArray(),
+            await Named(rows, cancellationToken));
+    }
+
+    /// <summary>
+    /// A row with, per metric, how many of the group's reports carry it (are of an edition that has it), and when
+    /// comparing, the editions of all the group's reports (whatever metrics they carry).
+    /// </summary>
+    private sealed record Group(RollupRow Row, Dictionary<string, int> Carrying)
+    {
+        public IReadOnlySet<string> ReportEditions { get; init; } = new HashSet<string>();
+    }
+
+    private async Task<List<Group>> Aggregate(GetRollup query, CancellationToken cancellationToken)
+    {
         var keys = query.GroupBy.Select((d, i) => $"{Expression(d)} AS g{i}").ToArray();
         var groupColumns = query.GroupBy.Select((_, i) => $"g{i}").ToArray();
-        var filters = new List<string> { "c.metric_id = ANY(@metrics)", "c.applicant = ANY(@applicants)" };
-        var parameters = new List<NpgsqlParameter>
-        {
-            new("metrics", query.Metrics.Select(m => m.Id).ToArray()),
-            new("applicants", query.Applicants.Select(a => (short)a).ToArray()),
-        };
-        if (query.Division is { } division)
-        {
-            filters.Add("a.division_code LIKE @division");
-            parameters.Add(new("division", division + "%"));
-        }
-        if (query.Sector is { } sector)
-        {
-            filters.Add("a.sector = @sector");
-            parameters.Add(new("sector", sector));
-        }
-        if (query.YearFrom is { } from)
-        {
-            filters.Add("r.year >= @yearFrom");
-            parameters.Add(new("yearFrom", from));
-        }
-        if (query.YearTo is { } to)
-        {
-            filters.Add("r.year <= @yearTo");
-            parameters.Add(new("yearTo", to));
-        }
+        var (filters, parameters) = ReportFilters(query);
+        filters.Add("c.metric_id = ANY(@metrics)");
+        filters.Add("c.applicant = ANY(@applicants)");
+        parameters.Add(new("metrics", query.Metrics.Select(m => m.Id).ToArray()));
+        parameters.Add(new("applicants", query.Applicants.Select(a => (short)a).ToArray()));
         // One pass: per group and metric the sums, and per group alone the number of distinct reports.
         var grouped = string.Join(", ", groupColumns);
         var sql = $"""
@@ -123,37 +147,136 @@ public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<Get
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.AddRange(parameters.ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new Dictionary<string, RollupRow>();
+            var groups = new Dictionary<string, Group>();
             var n = query.GroupBy.Count;
             while (await reader.ReadAsync(cancellationToken))
             {
                 var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
-                if (!rows.TryGetValue(key, out var row))
+                if (!groups.TryGetValue(key, out var group))
                 {
-                    row = NewRow(query, reader);
-                    rows.Add(key, row);
+                    group = new Group(NewRow(query, reader), new Dictionary<string, int>());
+                    groups.Add(key, group);
                 }
                 if (reader.GetInt32(n + 1) == 1)
                 {
-                    rows[key] = row with { Reports = (int)reader.GetInt64(n + 4) };
+                    groups[key] = group with { Row = group.Row with { Reports = (int)reader.GetInt64(n + 4) } };
                     continue;
                 }
                 var metric = MetricCatalogue.Find(reader.GetInt16(n))!;
-                row.Values[metric.Code] = reader.IsDBNull(n + 2) ? 0 : Numbers.Canonical(reader.GetDecimal(n + 2));
-                row.Blanks[metric.Code] = (int)reader.GetInt64(n + 3);
+                group.Row.Values[metric.Code] = reader.IsDBNull(n + 2) ? 0 : Numbers.Canonical(reader.GetDecimal(n + 2));
+                group.Row.Blanks[metric.Code] = (int)reader.GetInt64(n + 3);
+                group.Carrying[metric.Code] = (int)reader.GetInt64(n + 4);
             }
             await reader.DisposeAsync();
-            return new RollupResponse(
-                query.Metrics.Select(m => m.Code).ToArray(),
-                query.GroupBy.Select(RollupDimensions.Key).ToArray(),
-                query.Applicants.Select(a => a.Key()).ToArray(),
-                await Named(rows.Values.ToArray(), cancellationToken));
+            if (query.Compare is null)
+            {
+                return groups.Values.ToList();
+            }
+            var editions = await EditionsByGroup(query, connection, cancellationToken);
+            return groups.Values
+                .Select(g => g with { ReportEditions = editions.GetValueOrDefault(GroupKey(query, g.Row, 0, withApplicant: false)) ?? new HashSet<string>() })
+                .ToList();
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>The editions of the reports in each group, by the group's keys without the applicant.</summary>
+    private static async Task<Dictionary<string, HashSet<string>>> EditionsByGroup(GetRollup query, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var dimensions = query.GroupBy.Where(d => d != RollupDimension.Applicant).ToArray();
+        var (filters, parameters) = ReportFilters(query);
+        var keys = dimensions.Select((d, i) => $"{Expression(d)} AS g{i}").ToArray();
+        var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
+        var sql = $"""
+            SELECT {string.Join("", keys.Select(k => k + ", "))}array_agg(DISTINCT v.edition) AS editions
+            FROM reports r
+            JOIN revisions v ON v.id = r.current_revision_id
+            JOIN agencies a ON a.id = r.agency_id
+            JOIN divisions d ON d.code = a.division_code
+            WHERE {(filters.Count == 0 ? "TRUE" : string.Join(" AND ", filters))}
+            {groupBy}
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var editions = new Dictionary<string, HashSet<string>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = string.Join("\u001f", Enumerable.Range(0, dimensions.Length).Select(i => reader.GetValue(i).ToString()));
+            editions[key] = reader.IsDBNull(dimensions.Length) ? [] : [.. reader.GetFieldValue<string[]>(dimensions.Length)];
+        }
+        return editions;
+    }
+
+    /// <summary>The filters on reports (not cells) of a rollup, as SQL conditions and their parameters.</summary>
+    private static (List<string> Filters, List<NpgsqlParameter> Parameters) ReportFilters(GetRollup query)
+    {
+        var filters = new List<string>();
+        var parameters = new List<NpgsqlParameter>();
+        if (query.Division is { } division)
+        {
+            filters.Add("a.division_code LIKE @division");
+            parameters.Add(new("division", division + "%"));
+        }
+        if (query.Sector is { } sector)
+        {
+            filters.Add("a.sector = @sector");
+            parameters.Add(new("sector", sector));
+        }
+        if (query.YearFrom is { } from)
+        {
+            filters.Add("r.year >= @yearFrom");
+            parameters.Add(new("yearFrom", from));
+        }
+        if (query.YearTo is { } to)
+        {
+            filters.Add("r.year <= @yearTo");
+            parameters.Add(new("yearTo", to));
+        }
+        return (filters, parameters);
+    }
+
+    /// <summary>The group keys as one string; <paramref name="yearShift"/> −1 names the same group a year earlier.</summary>
+    private static string GroupKey(GetRollup query, RollupRow row, int yearShift, bool withApplicant = true) =>
+        string.Join("\u001f", query.GroupBy.Where(d => withApplicant || d != RollupDimension.Applicant).Select(d => d switch
+        {
+            RollupDimension.Province => row.Province,
+            RollupDimension.Prefecture => row.Prefecture,
+            RollupDimension.County => row.County,
+            RollupDimension.Agency => row.Agency,
+            RollupDimension.Sector => row.Sector,
+            RollupDimension.Year => (row.Year + yearShift).ToString(),
+            RollupDimension.Applicant => row.Applicant,
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        }));
+
+    private static RollupRow WithPrevious(GetRollup query, Group current, Group? earlier)
+    {
+        var previous = new Dictionary<string, decimal?>();
+        var change = new Dictionary<string, decimal?>();
+        foreach (var metric in query.Metrics)
+        {
+            var code = metric.Code;
+            // A metric of one edition sums over that edition's reports only: with reports of another edition in either
+            // group, the two sums would cover different sets of reports.
+            var comparable = earlier is not null
+                && (metric.ComparesAcrossEditions || (OnlyOf(current, metric) && OnlyOf(earlier, metric)));
+            var before = comparable ? earlier!.Row.Values[code] : null;
+            var now = current.Row.Values[code];
+            previous[code] = before;
+            change[code] = before is { } b && now is { } v && !OnlyBlanks(current, code) && !OnlyBlanks(earlier!, code)
+                ? Numbers.Canonical(v - b)
+                : null;
+        }
+        return current.Row with { Previous = previous, Change = change };
+    }
+
+    private static bool OnlyOf(Group group, Metric metric) => group.ReportEditions.All(e => Editions.TryParse(e, out var edition) && metric.IsIn(edition));
+
+    private static bool OnlyBlanks(Group group, string code) => group.Row.Blanks[code] == group.Carrying.GetValueOrDefault(code);
 
     private async Task<RollupRow[]> Named(RollupRow[] rows, CancellationToken cancellationToken)
     {

@@ -12,12 +12,14 @@ public static class GetRollupEndpoint
             .WithName("GetRollup")
             .WithSummary("Sum metrics over the latest revision of every report, grouped")
             .WithDescription("metric and groupBy repeat (or take comma-separated lists). groupBy: province, prefecture, county, agency, sector, year, applicant. " +
-                             "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total).");
+                             "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total). " +
+                             "compare=previousYear adds to each row the same group's values one year earlier (previous) and the change; it needs year in groupBy " +
+                             "or a single year (yearFrom = yearTo).");
 
     private static async Task<Results<Ok<RollupResponse>, ValidationProblem>> Handle(
         IMediator mediator, CancellationToken cancellationToken,
         string[]? metric = null, string[]? groupBy = null, string? division = null, string? sector = null,
-        int? yearFrom = null, int? yearTo = null, string? applicant = null)
+        int? yearFrom = null, int? yearTo = null, string? applicant = null, string? compare = null)
     {
         var errors = new Dictionary<string, string[]>();
         var metrics = new List<Metric>();
@@ -75,6 +77,23 @@ public static class GetRollupEndpoint
         {
             errors["yearFrom"] = [$"yearFrom {yearFrom} is after yearTo {yearTo}."];
         }
+        RollupComparison? comparison = null;
+        if (compare is not null)
+        {
+            if (compare != "previousYear")
+            {
+                errors["compare"] = [$"Unknown comparison '{compare}'. Valid: previousYear."];
+            }
+            else if (!dimensions.Contains(RollupDimension.Year) && (yearFrom is null || yearFrom != yearTo))
+            {
+                errors["compare"] = ["compare=previousYear compares each group with the same group a year earlier, so each group must be one year: " +
+                                     "add year to groupBy, or pick a single year with yearFrom = yearTo."];
+            }
+            else
+            {
+                comparison = RollupComparison.PreviousYear;
+            }
+        }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The rollup request is invalid.");
@@ -83,7 +102,7 @@ public static class GetRollupEndpoint
         IReadOnlyList<Applicant> columns = column is { } one ? [one]
             : dimensions.Contains(RollupDimension.Applicant) ? Applicants.All
             : [Applicant.Total];
-        var query = new GetRollup(metrics, dimensions, division, string.IsNullOrEmpty(sector) ? null : sector, yearFrom, yearTo, columns);
+        var query = new GetRollup(metrics, dimensions, division, string.IsNullOrEmpty(sector) ? null : sector, yearFrom, yearTo, columns, comparison);
         return TypedResults.Ok(await mediator.Send(query, cancellationToken));
     }
 
