@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
+using Aggregator.Api.Features;
 using Aggregator.Api.Features.Agencies;
+using Aggregator.Api.Features.Cells.ExportCells;
 using Aggregator.Api.Features.Imports.ImportReport;
 using Aggregator.Api.Features.Metrics.ListMetrics;
 using Aggregator.Api.Features.Reports;
@@ -14,6 +16,7 @@ using Aggregator.Api.Features.Divisions.GetDivision;
 using Aggregator.Api.Features.Sectors.ListSectors;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Infrastructure.Access;
+using Aggregator.Api.Infrastructure.Caching;
 using Aggregator.Api.Infrastructure.OpenApi;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -36,6 +39,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
 }
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<CachePolicy>();
 builder.Services.AddDbContext<AggregatorDbContext>(options => options
     .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
     .UseSnakeCaseNamingConvention());
@@ -84,6 +88,7 @@ builder.Services.AddSwaggerGen(options =>
     options.MapType<Aggregator.Domain.ReportDocument>(ReportDocumentSchemas.Reference);
     options.DocumentFilter<ReportDocumentSchemas>();
     options.OperationFilter<ApiKeyOperationFilter>();
+    options.OperationFilter<CsvResponseFilter>();
     options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
     {
         Type = SecuritySchemeType.ApiKey,
@@ -113,10 +118,12 @@ if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
 
 var api = app.MapGroup("/api/v1");
+api.AddEndpointFilter<PageLinks>();
 if (settings.RequireKeyForReads)
 {
     api.RequireApiKey();
@@ -125,6 +132,7 @@ api.MapAgencies();
 api.MapReports();
 api.MapMetrics();
 api.MapRollups();
+api.MapCells();
 api.MapImports();
 api.MapApiKeys();
 api.MapAudit();

@@ -69,6 +69,12 @@ public sealed class CompletenessTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.Equal((1, 1), (urumqi["expected"]!.GetValue<int>(), urumqi["submitted"]!.GetValue<int>()));
         Assert.Equal([elsewhere], urumqi["withFindings"]!.AsArray().Select(c => c!.GetValue<string>()));
 
+        // The same for Excel: one row per prefecture, Chinese headers, agencies by code.
+        var csv = await CsvBody.Read(await api.Anonymous().GetAsync("/api/v1/completeness?year=2023&groupBy=prefecture&format=csv&labels=zh"));
+        Assert.Equal(["地市代码", "地市", "应报数", "已报数", "报送率", "未报机关", "逾期机关", "有勾稽问题的机关"], csv.Header);
+        Assert.Equal(["654200", "塔城地区", "4", "3", "0.75", missing, late, ""], csv.Rows[1]);
+        Assert.Equal(elsewhere, csv.Rows[0][7]);
+
         var bySector = (await (await api.Anonymous().GetAsync("/api/v1/completeness?year=2023&division=6542&groupBy=sector")).Json())["groups"]!.AsArray();
         Assert.Equal([("government", "人民政府", 1, 1), ("transport", "交通运输", 3, 2)],
             bySector.Select(g => (g!["sector"]!.GetValue<string>(), g["sectorName"]!.GetValue<string>(), g["expected"]!.GetValue<int>(), g["submitted"]!.GetValue<int>())));

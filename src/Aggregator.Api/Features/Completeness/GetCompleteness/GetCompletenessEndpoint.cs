@@ -1,4 +1,5 @@
 using Aggregator.Api.Features.Rollups.GetRollup;
+using Aggregator.Api.Infrastructure.Csv;
 using Mediator;
 
 namespace Aggregator.Api.Features.Completeness.GetCompleteness;
@@ -11,11 +12,16 @@ public static class GetCompletenessEndpoint
             .WithName("GetCompleteness")
             .WithSummary("Who has reported for a year: expected, submitted, missing, late and with findings, per group")
             .WithDescription("groupBy: province, prefecture, county or sector (repeat or comma-separate; none: one group). " +
-                             "Late means the first revision arrived after 31 January (departments) or 31 March (people's governments) of the following year, Beijing time.");
+                             "format=csv answers CSV (labels=zh: Chinese headers). Late means the first revision arrived after 31 January (departments) or 31 March (people's governments) of the following year, Beijing time.");
 
-    private static async Task<Results<Ok<CompletenessResponse>, ValidationProblem>> Handle(
-        IMediator mediator, CancellationToken cancellationToken, int? year = null, string[]? groupBy = null, string? division = null, string? sector = null)
+    private static async Task<Results<Ok<CompletenessResponse>, CsvResult, ValidationProblem>> Handle(
+        IMediator mediator, CancellationToken cancellationToken, int? year = null, string[]? groupBy = null, string? division = null, string? sector = null,
+        string? format = null, string? labels = null)
     {
+        if (Output.Parse(format, labels, out var invalidOutput) is not { } output)
+        {
+            return invalidOutput!;
+        }
         var errors = new Dictionary<string, string[]>();
         if (year is null)
         {
@@ -45,6 +51,7 @@ public static class GetCompletenessEndpoint
             return TypedResults.ValidationProblem(errors, title: "The completeness request is invalid.");
         }
         var query = new GetCompleteness(year!.Value, dimensions, division, string.IsNullOrEmpty(sector) ? null : sector);
-        return TypedResults.Ok(await mediator.Send(query, cancellationToken));
+        var completeness = await mediator.Send(query, cancellationToken);
+        return output.IsCsv ? CompletenessCsv.Result(query, completeness, output.Labels) : TypedResults.Ok(completeness);
     }
 }

@@ -1,5 +1,6 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Caching;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +38,7 @@ public static class GetReportEndpoint
                         : $"Agency '{code}' has no revision {revision} of its report for {year}.");
                 }
                 http.Response.Headers.ETag = found.ETag;
-                if (http.Request.Headers.IfNoneMatch.Any(tag => tag == found.ETag || tag == "*"))
+                if (ConditionalGet.Matches(http.Request, found.ETag))
                 {
                     return TypedResults.StatusCode(StatusCodes.Status304NotModified);
                 }

@@ -1,3 +1,4 @@
+using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,13 +15,19 @@ public static class GetRollupEndpoint
             .WithDescription("metric and groupBy repeat (or take comma-separated lists). groupBy: province, prefecture, county, agency, sector, year, applicant. " +
                              "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total). " +
                              "compare=previousYear adds to each row the same group's values one year earlier (previous) and the change; it needs year in groupBy " +
-                             "or a single year (yearFrom = yearTo).");
+                             "or a single year (yearFrom = yearTo). format=csv answers CSV (labels=zh: Chinese headers).");
 
-    private static async Task<Results<Ok<RollupResponse>, ValidationProblem>> Handle(
+    private static async Task<Results<Ok<RollupResponse>, CsvResult, ValidationProblem>> Handle(
         IMediator mediator, CancellationToken cancellationToken,
         string[]? metric = null, string[]? groupBy = null, string? division = null, string? sector = null,
-        int? yearFrom = null, int? yearTo = null, string? applicant = null, string? compare = null)
+        int? yearFrom = null, int? yearTo = null, string? applicant = null, string? compare = null,
+        string? format = null, string? labels = null)
     {
+        if (Output.Parse(format, labels, out var invalidOutput) is not { } output)
+        {
+            return invalidOutput!;
+        }
+
         var errors = new Dictionary<string, string[]>();
         var metrics = new List<Metric>();
         foreach (var code in SplitList(metric))
@@ -103,7 +110,12 @@ public static class GetRollupEndpoint
             : dimensions.Contains(RollupDimension.Applicant) ? Applicants.All
             : [Applicant.Total];
         var query = new GetRollup(metrics, dimensions, division, string.IsNullOrEmpty(sector) ? null : sector, yearFrom, yearTo, columns, comparison);
-        return TypedResults.Ok(await mediator.Send(query, cancellationToken));
+        var rollup = await mediator.Send(query, cancellationToken);
+        if (output.IsCsv)
+        {
+            return RollupCsv.Result(query, rollup, output.Labels);
+        }
+        return TypedResults.Ok(rollup);
     }
 
     private static IEnumerable<string> SplitList(string[]? values) =>

@@ -1,0 +1,41 @@
+using Aggregator.Api.Infrastructure.Csv;
+using Aggregator.Domain;
+
+namespace Aggregator.Api.Features.Rollups.GetRollup;
+
+/// <summary>
+/// A rollup as CSV: per group dimension its code (and name, where it has one), then reports, then per metric its sum
+/// and its blank count (with compare=previousYear also the previous value and the change). A sum that is null (no report in the group carries the metric) is an empty field.
+/// </summary>
+public static class RollupCsv
+{
+    private static IEnumerable<(CsvColumn Column, Func<RollupRow, string?> Field)> Dimension(RollupDimension dimension) => dimension switch
+    {
+        RollupDimension.Province => [(new("province", "省代码"), r => r.Province), (new("provinceName", "省"), r => r.ProvinceName)],
+        RollupDimension.Prefecture => [(new("prefecture", "地市代码"), r => r.Prefecture), (new("prefectureName", "地市"), r => r.PrefectureName)],
+        RollupDimension.County => [(new("county", "县区代码"), r => r.County), (new("countyName", "县区"), r => r.CountyName)],
+        RollupDimension.Agency => [(new("agency", "机关代码"), r => r.Agency), (new("agencyName", "机关"), r => r.AgencyName)],
+        RollupDimension.Sector => [(new("sector", "行业代码"), r => r.Sector), (new("sectorName", "行业"), r => r.SectorName)],
+        RollupDimension.Year => [(new("year", "年度"), r => CsvWriter.Format(r.Year))],
+        RollupDimension.Applicant => [(new("applicant", "申请人"), r => r.Applicant)],
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
+    };
+
+    public static CsvResult Result(GetRollup query, RollupResponse response, HeaderLabels labels)
+    {
+        var columns = query.GroupBy.SelectMany(Dimension).ToList();
+        columns.Add((new("reports", "报告数"), r => CsvWriter.Format(r.Reports)));
+        foreach (var metric in query.Metrics)
+        {
+            columns.Add((new(metric.Code, metric.Label), r => CsvWriter.Format(r.Values[metric.Code])));
+            columns.Add((new($"{metric.Code}.blanks", $"{metric.Label} 空白格数"), r => CsvWriter.Format(r.Blanks[metric.Code])));
+            if (query.Compare is not null)
+            {
+                columns.Add((new($"{metric.Code}.previous", $"{metric.Label} 上年"), r => CsvWriter.Format(r.Previous?.GetValueOrDefault(metric.Code))));
+                columns.Add((new($"{metric.Code}.change", $"{metric.Label} 增减"), r => CsvWriter.Format(r.Change?.GetValueOrDefault(metric.Code))));
+            }
+        }
+        return new CsvResult("rollup.csv", columns.Select(c => c.Column).ToArray(), labels,
+            response.Rows.Select(row => columns.Select(c => c.Field(row))));
+    }
+}
