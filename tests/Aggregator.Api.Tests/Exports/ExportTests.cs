@@ -81,7 +81,7 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
         const string penalty = "proactive.penalty.decisions", granted = "applications.granted";
         var csv = await Csv($"/api/v1/rollups?sector={Sector}&metric={penalty},{granted}&groupBy=prefecture,year&format=csv");
 
-        Assert.Equal(["prefecture", "prefectureName", "year", "reports", penalty, $"{penalty}.blanks", granted, $"{granted}.blanks"], csv.Header);
+        Assert.Equal(["prefecture", "prefectureName", "year", "reports", "expected", "reportingRate", penalty, $"{penalty}.blanks", granted, $"{granted}.blanks"], csv.Header);
         var expected = Reports.GroupBy(r => (Prefecture: Prefecture(r), r.Year)).OrderBy(g => g.Key).Select(g =>
         {
             string[] Sum(string code)
@@ -90,11 +90,15 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
                 return [Number(values.Sum(v => v ?? 0)), values.Count(v => v is null).ToString(CultureInfo.InvariantCulture)];
             }
             var name = Places.First(p => p.Prefecture == g.Key.Prefecture).PrefectureName;
-            return new[] { g.Key.Prefecture, name, g.Key.Year.ToString(CultureInfo.InvariantCulture), g.Count().ToString(CultureInfo.InvariantCulture) }
+            var count = g.Count().ToString(CultureInfo.InvariantCulture);
+            // Every agency reports every year here: as many expected as reported, rate 1.
+            return new[] { g.Key.Prefecture, name, g.Key.Year.ToString(CultureInfo.InvariantCulture), count, count, "1" }
                 .Concat(Sum(penalty)).Concat(Sum(granted)).ToArray();
         }).ToArray();
-        Assert.Equal(expected, csv.Rows);
-        Assert.Contains(csv.Rows, r => r[4].StartsWith("1234", StringComparison.Ordinal) && !r[4].Contains(','));
+        var reported = csv.Rows.Where(r => r[3] != "0").ToArray();
+        Assert.Equal(expected, reported);
+        Assert.All(csv.Rows.Except(reported), r => Assert.Equal(["0", "", "0", "", "0"], r[5..])); // expected but silent: rate 0, no sums
+        Assert.Contains(csv.Rows, r => r[6].StartsWith("1234", StringComparison.Ordinal) && !r[6].Contains(','));
     }
 
     [Fact]
@@ -104,13 +108,13 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
         var csv = await Csv($"/api/v1/rollups?sector={Sector}&metric={penalty}&metric={fees}&groupBy=year&format=csv&labels=zh");
 
         var (penaltyLabel, feesLabel) = (MetricCatalogue.Get(penalty).Label, MetricCatalogue.Get(fees).Label);
-        Assert.Equal(["年度", "报告数", penaltyLabel, $"{penaltyLabel} 空白格数", feesLabel, $"{feesLabel} 空白格数"], csv.Header);
+        Assert.Equal(["年度", "报告数", "应报数", "报送率", penaltyLabel, $"{penaltyLabel} 空白格数", feesLabel, $"{feesLabel} 空白格数"], csv.Header);
         var row2020 = csv.Rows.Single(r => r[0] == "2020");
-        Assert.Equal(["", "0"], row2020[4..]); // the 2019 edition has no fees row: no sum at all, not 0
+        Assert.Equal(["", "0"], row2020[6..]); // the 2019 edition has no fees row: no sum at all, not 0
         var row2022 = csv.Rows.Single(r => r[0] == "2022");
         var values = Reports.Where(r => r.Year == 2022).Select(r => r.Document.Get(fees)).ToArray();
-        Assert.Equal(values.Sum(v => v ?? 0), decimal.Parse(row2022[4], CultureInfo.InvariantCulture));
-        Assert.Equal(values.Count(v => v is null).ToString(CultureInfo.InvariantCulture), row2022[5]);
+        Assert.Equal(values.Sum(v => v ?? 0), decimal.Parse(row2022[6], CultureInfo.InvariantCulture));
+        Assert.Equal(values.Count(v => v is null).ToString(CultureInfo.InvariantCulture), row2022[7]);
     }
 
     [Fact]

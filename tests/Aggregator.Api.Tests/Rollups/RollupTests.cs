@@ -19,6 +19,7 @@ public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
     private static readonly SemaphoreSlim Seeding = new(1, 1);
     private static string? seededSector;
     private static readonly List<Submitted> Seeded = [];
+    private static readonly List<(string Agency, string Division)> Registered = [];
 
     private string sector = "";
     private readonly List<Submitted> reports = Seeded;
@@ -49,6 +50,7 @@ public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
             var agency = Http.Unique($"ru{i}");
             var division = Divisions[i % Divisions.Length];
             await admin.RegisterAgency(agency, division, newSector);
+            Registered.Add((agency, division));
             for (var year = 2019; year <= 2023; year++)
             {
                 if (random.NextDouble() < 0.15)
@@ -80,11 +82,38 @@ public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
         return document;
     }
 
-    private async Task<JsonArray> Rollup(string query)
+    /// <summary>The rows of groups that reported (groups where agencies were expected but none reported come too; see Reporting_rates…).</summary>
+    private async Task<JsonArray> Rollup(string query) =>
+        new((await AllRows(query)).Where(r => r!["reports"]!.GetValue<int>() > 0).Select(r => r!.DeepClone()).ToArray());
+
+    private async Task<JsonArray> AllRows(string query)
     {
         var response = await api.Anonymous().GetAsync($"/api/v1/rollups?sector={sector}&{query}");
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return (await response.Json())["rows"]!.AsArray();
+    }
+
+    [Fact]
+    public async Task Reporting_rates_tell_zero_from_not_reported()
+    {
+        var rows = await AllRows("metric=proactive.penalty.decisions&groupBy=prefecture&groupBy=year&yearFrom=2019&yearTo=2024");
+
+        var agenciesPerPrefecture = Registered.GroupBy(a => a.Division[..4] + "00").ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(agenciesPerPrefecture.Count * 6, rows.Count);
+        foreach (var row in rows)
+        {
+            var prefecture = row!["prefecture"]!.GetValue<string>();
+            var year = row["year"]!.GetValue<int>();
+            var reported = reports.Count(r => r.Division[..4] + "00" == prefecture && r.Year == year);
+            Assert.Equal(agenciesPerPrefecture[prefecture], row["expected"]!.GetValue<int>());
+            Assert.Equal(reported, row["reports"]!.GetValue<int>());
+            Assert.Equal(Math.Round((decimal)reported / agenciesPerPrefecture[prefecture], 4), row["reportingRate"]!.GetValue<decimal>());
+            if (reported == 0)
+            {
+                Assert.Null(row["values"]!["proactive.penalty.decisions"]);
+            }
+        }
+        Assert.Contains(rows, r => r!["year"]!.GetValue<int>() == 2024 && r["reportingRate"]!.GetValue<decimal>() == 0);
     }
 
     /// <summary>What a row should say, computed from the submitted documents.</summary>

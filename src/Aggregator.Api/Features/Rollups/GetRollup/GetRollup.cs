@@ -73,11 +73,15 @@ public sealed record RollupRow
     public required Dictionary<string, decimal?> Values { get; init; }
     public required int Reports { get; init; }
     public required Dictionary<string, int> Blanks { get; init; }
+    /// <summary>Agency-years expected in the group: agencies registered and active in each year of the group.</summary>
+    public int Expected { get; init; }
+    /// <summary>Reports submitted / expected (null when none is expected): tells "zero" from "not reported".</summary>
+    public decimal? ReportingRate { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, decimal?>? Previous { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, decimal?>? Change { get; init; }
 }
 
-public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<GetRollup, RollupResponse>
+public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock) : IQueryHandler<GetRollup, RollupResponse>
 {
     private static string Expression(RollupDimension dimension) => dimension switch
     {
@@ -101,11 +105,70 @@ public sealed class GetRollupHandler(AggregatorDbContext db) : IQueryHandler<Get
             var byKey = earlier.ToDictionary(g => GroupKey(query, g.Row, yearShift: 0));
             rows = current.Select(g => WithPrevious(query, g, byKey.GetValueOrDefault(GroupKey(query, g.Row, yearShift: -1)))).ToArray();
         }
+        rows = await WithReportingRates(query, rows, cancellationToken);
         return new RollupResponse(
             query.Metrics.Select(m => m.Code).ToArray(),
             query.GroupBy.Select(RollupDimensions.Key).ToArray(),
             query.Applicants.Select(a => a.Key()).ToArray(),
             await Named(rows, cancellationToken));
+    }
+
+    /// <summary>
+    /// Adds to each row how many agency-years were expected and the share that reported, and adds the groups where
+    /// agencies were expected but none reported (values null, reports 0), so a silent region shows as such.
+    /// Years without a filter run from 2019 to the last completed year.
+    /// </summary>
+    private async Task<RollupRow[]> WithReportingRates(GetRollup query, RollupRow[] rows, CancellationToken cancellationToken)
+    {
+        var dimensions = query.GroupBy.Where(d => d != RollupDimension.Applicant).ToArray();
+        var keys = dimensions.Select((d, i) => $"{(d == RollupDimension.Year ? "y.year" : Expression(d))} AS g{i}").ToArray();
+        var (filters, parameters) = ReportFilters(query with { YearFrom = null, YearTo = null });
+        filters.Add("(a.active_from IS NULL OR a.active_from <= y.year) AND (a.active_to IS NULL OR a.active_to >= y.year)");
+        parameters.Add(new("firstYear", query.YearFrom ?? Reports.SubmitReport.SubmitReportValidator.FirstYear));
+        parameters.Add(new("lastYear", query.YearTo ?? clock.GetUtcNow().Year - 1));
+        var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
+        var sql = $"""
+            SELECT {string.Join("", keys.Select(k => k + ", "))}count(*) AS expected, count(r.id) AS submitted
+            FROM agencies a
+            JOIN divisions d ON d.code = a.division_code
+            CROSS JOIN generate_series(@firstYear, @lastYear) AS y(year)
+            LEFT JOIN reports r ON r.agency_id = a.id AND r.year = y.year AND r.current_revision_id IS NOT NULL
+            WHERE {string.Join(" AND ", filters)}
+            {groupBy}
+            """;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var expected = new Dictionary<string, (int Expected, int Submitted)>();
+        var silent = new List<RollupRow>();
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var n = dimensions.Length;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
+                expected[key] = ((int)reader.GetInt64(n), (int)reader.GetInt64(n + 1));
+                if (n == query.GroupBy.Count && reader.GetInt64(n + 1) == 0)
+                {
+                    silent.Add(NewRow(query, reader));
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        var reported = rows.Select(r => GroupKey(query, r, 0)).ToHashSet();
+        return rows.Concat(silent.Where(r => !reported.Contains(GroupKey(query, r, 0))))
+            .Select(row =>
+            {
+                var (count, submitted) = expected.GetValueOrDefault(GroupKey(query, row, 0, withApplicant: false));
+                return row with { Expected = count, ReportingRate = count == 0 ? null : Math.Round((decimal)submitted / count, 4) };
+            })
+            .OrderBy(row => GroupKey(query, row, 0), StringComparer.Ordinal)
+            .ToArray();
     }
 
     /// <summary>

@@ -25,6 +25,8 @@ public static class RollupCsv
     {
         var columns = query.GroupBy.SelectMany(Dimension).ToList();
         columns.Add((new("reports", "报告数"), r => CsvWriter.Format(r.Reports)));
+        columns.Add((new("expected", "应报数"), r => CsvWriter.Format(r.Expected)));
+        columns.Add((new("reportingRate", "报送率"), r => CsvWriter.Format(r.ReportingRate)));
         foreach (var metric in query.Metrics)
         {
             columns.Add((new(metric.Code, metric.Label), r => CsvWriter.Format(r.Values[metric.Code])));
