@@ -8,6 +8,7 @@ public static class DivisionFilter
 {
     public static bool IsValid(string division) => division.Length is 2 or 4 or 6 && division.All(char.IsAsciiDigit);
 
-    public static ValidationProblem Problem() =>
-        Infrastructure.Problem.Invalid("division", "Must be a 2-, 4- or 6-digit prefix of a GB/T 2260 code: 65 (province), 6542 (prefecture), 654202 (county).");
+    public const string Message = "Must be a 2-, 4- or 6-digit prefix of a GB/T 2260 code: 65 (province), 6542 (prefecture), 654202 (county).";
+
+    public static ValidationProblem Problem() => Infrastructure.Problem.Invalid("division", Message);
 }

@@ -26,7 +26,7 @@ public sealed class IssueApiKeyValidator : AbstractValidator<IssueApiKey>
         RuleFor(c => c.Agency).Empty().When(c => c.Role != Roles.Bureau).WithMessage("Only a bureau key has an agency.");
         RuleFor(c => c.Division).NotEmpty().When(c => c.Role == Roles.Region).WithMessage("A region key needs a division prefix, e.g. 6542.");
         RuleFor(c => c.Division).Must(d => d is null || Features.DivisionFilter.IsValid(d))
-            .WithMessage("Must be a 2-, 4- or 6-digit prefix of a GB/T 2260 code: 65 (province), 6542 (prefecture), 654202 (county).");
+            .WithMessage(Features.DivisionFilter.Message);
         RuleFor(c => c.Division).Empty().When(c => c.Role != Roles.Region).WithMessage("Only a region key has a division.");
         RuleFor(c => c.ExpiresAt).Must(e => e is null || e > clock.GetUtcNow()).WithMessage("Must be in the future.");
     }

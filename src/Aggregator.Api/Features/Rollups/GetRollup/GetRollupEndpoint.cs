@@ -78,7 +78,7 @@ public static class GetRollupEndpoint
         }
         if (division is not null && !DivisionFilter.IsValid(division))
         {
-            errors["division"] = ["Must be a 2-, 4- or 6-digit prefix of a GB/T 2260 code: 65 (province), 6542 (prefecture), 654202 (county)."];
+            errors["division"] = [DivisionFilter.Message];
         }
         if (yearFrom > yearTo)
         {
