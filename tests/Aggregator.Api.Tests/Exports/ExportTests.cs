@@ -118,6 +118,31 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
     }
 
     [Fact]
+    public async Task Rollup_csv_parses_back_to_the_json_values_and_chinese_names_survive()
+    {
+        const string query = "metric=proactive.penalty.decisions,applications.notProcessed.petitionComplaint&groupBy=prefecture,year&yearFrom=2021&yearTo=2022&compare=previousYear";
+        var json = (await (await api.Anonymous().GetAsync($"/api/v1/rollups?sector={Sector}&{query}")).Json())["rows"]!.AsArray();
+        var csv = await Csv($"/api/v1/rollups?sector={Sector}&{query}&format=csv");
+
+        Assert.Equal(json.Count, csv.Rows.Count);
+        foreach (var (row, record) in json.Zip(csv.Records))
+        {
+            Assert.Equal(row!["prefectureName"]!.GetValue<string>(), record["prefectureName"]);
+            Assert.Equal(row["year"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture), record["year"]);
+            Assert.Equal(row["reports"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture), record["reports"]);
+            foreach (var metric in new[] { "proactive.penalty.decisions", "applications.notProcessed.petitionComplaint" })
+            {
+                string Field(string part) => row[part]![metric] is { } value ? Number(value.GetValue<decimal>()) : "";
+                Assert.Equal(Field("values"), record[metric]);
+                Assert.Equal(row["blanks"]![metric]!.GetValue<int>().ToString(CultureInfo.InvariantCulture), record[$"{metric}.blanks"]);
+                Assert.Equal(Field("previous"), record[$"{metric}.previous"]);
+                Assert.Equal(Field("change"), record[$"{metric}.change"]);
+            }
+        }
+        Assert.Contains(csv.Records, r => r["prefectureName"] == "塔城地区");
+    }
+
+    [Fact]
     public async Task Reports_csv_streams_every_matching_report_whatever_the_page_and_quotes_names()
     {
         var response = await api.Anonymous().GetAsync($"/api/v1/reports?sector={Sector}&format=csv&page=2&pageSize=1");
