@@ -36,7 +36,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         log ??= _ => { };
-        var bin = FindBinaries() ?? InstallBinaries(log) ?? throw new InvalidOperationException(
+        var bin = FindBinaries() ?? await InstallBinaries(log, cancellationToken) ?? throw new InvalidOperationException(
             "No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and PATH) and they could not be installed. " +
             "Install them (Debian: apt-get install -y postgresql), or set ConnectionStrings:Aggregator to a server you have.");
         var asPostgres = Environment.UserName == "root";
@@ -110,7 +110,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
     }
 
-    private static string? InstallBinaries(Action<string> log)
+    private static async Task<string?> InstallBinaries(Action<string> log, CancellationToken cancellationToken)
     {
         if (Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get"))
         {
@@ -119,8 +119,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         log("PostgreSQL binaries not found: installing Debian's postgresql package (apt-get install -y postgresql)");
         try
         {
-            Run("apt-get", ["update", "-qq"], CancellationToken.None).GetAwaiter().GetResult();
-            Run("apt-get", ["install", "-y", "-qq", "postgresql"], CancellationToken.None).GetAwaiter().GetResult();
+            await Run("apt-get", ["update", "-qq"], cancellationToken);
+            await Run("apt-get", ["install", "-y", "-qq", "postgresql"], cancellationToken);
         }
         catch (InvalidOperationException e)
         {
