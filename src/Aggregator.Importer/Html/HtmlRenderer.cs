@@ -10,6 +10,10 @@ namespace Aggregator.Importer.Html;
 /// paragraphs one per line, each table cell on its own tab-led line and an empty line after each table row. The table
 /// grid honours rowspan and colspan: a cell is written once, in the row where it starts; in the rows below, a merged
 /// empty cell reads as blank and a merged number as unreadable, never as a repeated value.
+/// <para>
+/// Only the head and the element holding the report are parsed when the slimmer finds that element; if the parser
+/// does not see the report region inside it, the whole page is parsed as before.
+/// </para>
 /// </summary>
 internal static class HtmlRenderer
 {
@@ -17,19 +21,32 @@ internal static class HtmlRenderer
     [ThreadStatic]
     private static HtmlParser? parser;
 
-    public static SourceText Render(string html)
+    public static SourceText Render(string html) => Render(html, cutToReport: true);
+
+    /// <param name="html">The page.</param>
+    /// <param name="cutToReport">False parses the whole page even when the element holding the report was found (to compare both).</param>
+    public static SourceText Render(string html, bool cutToReport)
     {
         parser ??= new HtmlParser(new HtmlParserOptions { IsKeepingSourceReferences = true, SkipComments = true, SkipScriptText = true });
-        var document = parser.ParseDocument(HtmlSlimmer.Slim(html));
+        var page = HtmlSlimmer.Slim(html);
+        var cut = cutToReport ? page.Report : null;
+        var document = parser.ParseDocument(cut ?? page.Html);
+        var root = ReportRegion.Root(document);
+        if (cut is not null && !ReportRegion.IsInsideBody(document, root))
+        {
+            // The element cut out before parsing does not hold the report as the parser reads it: parse the whole page.
+            document = parser.ParseDocument(page.Html);
+            root = ReportRegion.Root(document);
+        }
         var output = new RenderedText();
         if (document.Head?.QuerySelector("title") is { } title)
         {
             output.Append(title.TextContent, NodeRenderer.Line(title));
             output.BlankLine();
         }
-        if ((ReportRegion.Root(document) ?? document.Body ?? document.DocumentElement) is { } root)
+        if ((root ?? document.Body ?? document.DocumentElement) is { } rendered)
         {
-            new NodeRenderer(output).Render(root);
+            new NodeRenderer(output).Render(rendered);
         }
         output.EndLine();
         return SourceText.Create(output.Text, output.SourceLines);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Aggregator.Importer.Html;
@@ -7,43 +8,66 @@ namespace Aggregator.Importer.Html;
 /// go; every attribute but rowspan and colspan goes (style and class attributes make up most of a page exported from
 /// Word); and the inline wrappers such a page is made of (span, font, o:p and other prefixed tags) go while their text
 /// stays. Every line break is kept, so the source lines AngleSharp reports stay those of the page as published.
+/// Along the way it finds the element that holds the report, so AngleSharp can be given that and the head only.
 /// </summary>
 internal static class HtmlSlimmer
 {
-    // Elements whose text is not markup: copied as they are up to their end tag.
-    private static readonly string[] RawText = ["title", "textarea", "xmp", "iframe", "noembed", "noframes"];
-
-    public static string Slim(string html)
+    public static SlimPage Slim(string html)
     {
         var output = new StringBuilder(html.Length / 4);
         var attributes = new List<Range>();
+        var containers = new ContainerTracker();
         var position = 0;
         while (position < html.Length && html.IndexOf('<', position) is var open and >= 0)
         {
             output.Append(html, position, open - position);
-            position = SlimMarkup(html, open, attributes, output);
+            position = SlimMarkup(html, open, new Scan(attributes, containers, output));
         }
         if (position < html.Length)
         {
             output.Append(html, position, html.Length - position);
         }
-        return output.ToString();
+        var slimmed = output.ToString();
+        return new SlimPage(slimmed, Report(slimmed, containers));
     }
 
-    /// <summary>Writes the markup at <paramref name="open"/> as slimmed; returns where the source goes on after it.</summary>
-    private static int SlimMarkup(string html, int open, List<Range> attributes, StringBuilder output)
+    /// <summary>
+    /// The head, then the element holding the report on the line where it stands: what lies between (site navigation)
+    /// becomes its line breaks, what follows (site furniture) goes. Null when no such element stands inside the body.
+    /// </summary>
+    private static string? Report(string slimmed, ContainerTracker containers)
     {
+        if (containers.Region(slimmed, ReportRegion.TemplateTableWords, ReportRegion.OverviewHeading) is not { } region || containers.BodyStart < 0)
+        {
+            return null;
+        }
+        var (start, end) = (region.Start.Value, region.End.Value);
+        if (start < containers.BodyStart)
+        {
+            return null;
+        }
+        var skipped = slimmed.AsSpan(containers.BodyStart, start - containers.BodyStart).Count('\n');
+        return string.Concat(slimmed.AsSpan(0, containers.BodyStart), new string('\n', skipped), slimmed.AsSpan(start, end - start));
+    }
+
+    private readonly record struct Scan(List<Range> Attributes, ContainerTracker Containers, StringBuilder Output);
+
+    /// <summary>Writes the markup at <paramref name="open"/> as slimmed; returns where the source goes on after it.</summary>
+    private static int SlimMarkup(string html, int open, Scan scan)
+    {
+        var output = scan.Output;
         if (html.AsSpan(open).StartsWith("<!--"))
         {
             var close = html.IndexOf("-->", open + 4, StringComparison.Ordinal);
             return close < 0 ? Copy(html, open, open + 1, output) : Drop(html, open, close + 3, output);
         }
-        if (!HtmlTag.TryRead(html, open, attributes, out var tag))
+        if (!HtmlTag.TryRead(html, open, scan.Attributes, out var tag))
         {
             return Copy(html, open, open + 1, output);
         }
-        var name = html.AsSpan(tag.Name);
-        if (!tag.IsEnd && (name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)))
+        Span<char> lowered = stackalloc char[MaxKnownName];
+        var name = Lowered(html.AsSpan(tag.Name), lowered);
+        if (!tag.IsEnd && name is "script" or "style")
         {
             return EndTag(html, name, tag.End) is { } close ? Drop(html, open, close.End.Value, output) : Copy(html, open, html.Length, output);
         }
@@ -52,7 +76,16 @@ internal static class HtmlSlimmer
         {
             return tag.End;
         }
-        WriteTag(html, open, tag, attributes, breaks, output);
+        var start = output.Length;
+        WriteTag(html, tag, scan.Attributes, breaks, output);
+        if (tag.IsEnd)
+        {
+            scan.Containers.End(name, start, output.Length);
+        }
+        else
+        {
+            scan.Containers.Start(name, start, output.Length);
+        }
         if (!tag.IsEnd && IsRawText(name))
         {
             return Copy(html, tag.End, EndTag(html, name, tag.End)?.Start.Value ?? html.Length, output);
@@ -61,7 +94,7 @@ internal static class HtmlSlimmer
     }
 
     // The tag with its kept attributes; the line breaks of what was dropped go before its '>'.
-    private static void WriteTag(string html, int open, HtmlTag tag, List<Range> attributes, int breaks, StringBuilder output)
+    private static void WriteTag(string html, HtmlTag tag, List<Range> attributes, int breaks, StringBuilder output)
     {
         output.Append(tag.IsEnd ? "</" : "<").Append(html.AsSpan(tag.Name));
         foreach (var attribute in attributes)
@@ -79,25 +112,24 @@ internal static class HtmlSlimmer
     // rowspan or colspan, the only attributes the renderer reads.
     private static bool IsSpan(ReadOnlySpan<char> attribute)
     {
-        var nameLength = attribute.IndexOfAny(" \t\n\r\f=/>");
+        var nameLength = attribute.IndexOfAny(EndOfAttributeName);
         var name = nameLength < 0 ? attribute : attribute[..nameLength];
         return name.Equals("rowspan", StringComparison.OrdinalIgnoreCase) || name.Equals("colspan", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool IsInlineWrapper(ReadOnlySpan<char> name) =>
-        name.Equals("span", StringComparison.OrdinalIgnoreCase) || name.Equals("font", StringComparison.OrdinalIgnoreCase) || name.Contains(':');
+    private static bool IsInlineWrapper(ReadOnlySpan<char> name) => name is "span" or "font" || name.Contains(':');
 
-    private static bool IsRawText(ReadOnlySpan<char> name)
-    {
-        foreach (var raw in RawText)
-        {
-            if (name.Equals(raw, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    // Elements whose text is not markup: copied as they are up to their end tag.
+    private static bool IsRawText(ReadOnlySpan<char> name) => name is "title" or "textarea" or "xmp" or "iframe" or "noembed" or "noframes";
+
+    private static readonly SearchValues<char> EndOfAttributeName = SearchValues.Create(" \t\n\r\f=/>");
+
+    // Longer than any name the slimmer or the container tracker looks for.
+    private const int MaxKnownName = 12;
+
+    /// <summary>The tag name in lower case, or as it is when it is longer than any name looked for.</summary>
+    private static ReadOnlySpan<char> Lowered(ReadOnlySpan<char> name, Span<char> buffer) =>
+        name.Length <= buffer.Length && name.ToLowerInvariant(buffer) is var length and >= 0 ? buffer[..length] : name;
 
     /// <summary>The end tag of a script, style or raw-text element: '&lt;/name' then a space, '/' or '&gt;', up to its '&gt;'.</summary>
     private static Range? EndTag(string html, ReadOnlySpan<char> name, int from)
