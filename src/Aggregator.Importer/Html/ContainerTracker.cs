@@ -178,18 +178,33 @@ internal sealed class ContainerTracker
                 break;
             }
             text.Append(output, position, open - position);
-            var isTag = open + 1 < container.End && (char.IsAsciiLetter(output[open + 1]) || output[open + 1] == '/');
-            var close = isTag ? output.IndexOf('>', open, container.End - open) : -1;
+            var close = EndOfMarkup(output, open, container.End);
             if (close < 0)
             {
                 text.Append('<');
                 position = open + 1;
                 continue;
             }
-            position = close + 1;
+            position = close;
         }
         text.Append(output, position, Math.Max(0, container.End - position));
         return text.ToString();
+    }
+
+    // Where the tag or comment at `open` ends, or -1 when a '<' there is text.
+    private static int EndOfMarkup(string output, int open, int limit)
+    {
+        var span = output.AsSpan(open, limit - open);
+        if (span.StartsWith("<!--"))
+        {
+            var close = span.IndexOf("-->");
+            return close < 0 ? -1 : open + close + 3;
+        }
+        if (span.Length > 1 && (char.IsAsciiLetter(span[1]) || span[1] == '/') && span.IndexOf('>') is var end and >= 0)
+        {
+            return open + end + 1;
+        }
+        return -1;
     }
 
     private static bool ContainsAny(string text, string[] words) => words.Any(w => text.Contains(w, StringComparison.Ordinal));

@@ -7,14 +7,16 @@ namespace Aggregator.Importer.Html;
 /// Cuts a page down to what the renderer reads, in one pass before AngleSharp parses it: comments, scripts and styles
 /// go; every attribute but rowspan and colspan goes (style and class attributes make up most of a page exported from
 /// Word); and the inline wrappers such a page is made of (span, font, o:p and other prefixed tags) go while their text
-/// stays. Every line break is kept, so the source lines AngleSharp reports stay those of the page as published.
+/// stays. Every line break is kept (those inside a dropped wrapper in an empty comment, which the parser skips), so
+/// the source lines AngleSharp reports stay those of the page as published.
 /// Along the way it finds the element that holds the report, so AngleSharp can be given that and the head only.
 /// </summary>
 internal static class HtmlSlimmer
 {
     public static SlimPage Slim(string html)
     {
-        var output = new StringBuilder(html.Length / 4);
+        // Grown in chunks: one buffer sized for a large page would be allocated on the large object heap every import.
+        var output = new StringBuilder(InitialChars);
         var attributes = new List<Range>();
         var containers = new ContainerTracker();
         var position = 0;
@@ -50,6 +52,8 @@ internal static class HtmlSlimmer
         return string.Concat(slimmed.AsSpan(0, containers.BodyStart), new string('\n', skipped), slimmed.AsSpan(start, end - start));
     }
 
+    private const int InitialChars = 8192;
+
     private readonly record struct Scan(List<Range> Attributes, ContainerTracker Containers, StringBuilder Output);
 
     /// <summary>Writes the markup at <paramref name="open"/> as slimmed; returns where the source goes on after it.</summary>
@@ -72,8 +76,13 @@ internal static class HtmlSlimmer
             return EndTag(html, name, tag.End) is { } close ? Drop(html, open, close.End.Value, output) : Copy(html, open, html.Length, output);
         }
         var breaks = html.AsSpan(open, tag.End - open).Count('\n');
-        if (breaks == 0 && IsInlineWrapper(name))
+        if (IsInlineWrapper(name))
         {
+            // A comment holds the wrapper's line breaks: the parser skips it, leaving neither a node nor a space.
+            if (breaks > 0)
+            {
+                output.Append("<!--").Append('\n', breaks).Append("-->");
+            }
             return tag.End;
         }
         var start = output.Length;
