@@ -26,16 +26,16 @@ internal sealed class ContainerTracker
     private readonly List<Container> tables = [];
     private bool unsure;
 
-    /// <summary>Where the body starts in the output (after its start tag); -1 until a body tag is seen.</summary>
-    public int BodyStart { get; private set; } = -1;
+    // Where the body starts in the output (after its start tag); -1 until a body tag is seen.
+    private int bodyStart = -1;
 
     /// <summary>A start tag written at output position <paramref name="start"/>, ending at <paramref name="end"/>.</summary>
     public void Start(ReadOnlySpan<char> name, int start, int end)
     {
         var kind = KindOf(name);
-        if (kind == Kind.Body && BodyStart < 0)
+        if (kind == Kind.Body && bodyStart < 0)
         {
-            BodyStart = end;
+            bodyStart = end;
         }
         if (kind is Kind.None or Kind.Body || unsure)
         {
@@ -93,8 +93,27 @@ internal sealed class ContainerTracker
         }
     }
 
+    /// <summary>
+    /// The head, then the element holding the report on the line where it stands: what lies between (site navigation)
+    /// becomes its line breaks, what follows (site furniture) goes. Null when no such element stands inside the body.
+    /// </summary>
+    public string? Cut(string output)
+    {
+        if (bodyStart < 0 || Region(output, ReportRegion.TemplateTableWords, ReportRegion.OverviewHeading) is not { } region)
+        {
+            return null;
+        }
+        var (start, end) = (region.Start.Value, region.End.Value);
+        if (start < bodyStart)
+        {
+            return null;
+        }
+        var skipped = output.AsSpan(bodyStart, start - bodyStart).Count('\n');
+        return string.Concat(output.AsSpan(0, bodyStart), new string('\n', skipped), output.AsSpan(start, end - start));
+    }
+
     /// <summary>The output range of the region, or null when the page gives none short of the whole body.</summary>
-    public Range? Region(string output, string[] tableWords, string heading)
+    private Range? Region(string output, string[] tableWords, string heading)
     {
         if (unsure)
         {

@@ -30,26 +30,7 @@ internal static class HtmlSlimmer
             output.Append(html, position, html.Length - position);
         }
         var slimmed = output.ToString();
-        return new SlimPage(slimmed, Report(slimmed, containers));
-    }
-
-    /// <summary>
-    /// The head, then the element holding the report on the line where it stands: what lies between (site navigation)
-    /// becomes its line breaks, what follows (site furniture) goes. Null when no such element stands inside the body.
-    /// </summary>
-    private static string? Report(string slimmed, ContainerTracker containers)
-    {
-        if (containers.Region(slimmed, ReportRegion.TemplateTableWords, ReportRegion.OverviewHeading) is not { } region || containers.BodyStart < 0)
-        {
-            return null;
-        }
-        var (start, end) = (region.Start.Value, region.End.Value);
-        if (start < containers.BodyStart)
-        {
-            return null;
-        }
-        var skipped = slimmed.AsSpan(containers.BodyStart, start - containers.BodyStart).Count('\n');
-        return string.Concat(slimmed.AsSpan(0, containers.BodyStart), new string('\n', skipped), slimmed.AsSpan(start, end - start));
+        return new SlimPage(slimmed, containers.Cut(slimmed));
     }
 
     private const int InitialChars = 8192;
