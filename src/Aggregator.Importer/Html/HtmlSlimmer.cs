@@ -1,17 +1,153 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
+using System.Text;
 
 namespace Aggregator.Importer.Html;
 
 /// <summary>
-/// Drops what the renderer never reads before the page is parsed: scripts, styles, comments and style and class
-/// attributes, which make up most of a page exported from Word. Every line break is kept, so source lines stay right.
+/// Cuts a page down to what the renderer reads, in one pass before AngleSharp parses it: comments, scripts and styles
+/// go; every attribute but rowspan and colspan goes (style and class attributes make up most of a page exported from
+/// Word); and the inline wrappers such a page is made of (span, font, o:p and other prefixed tags) go while their text
+/// stays. Every line break is kept (those inside a dropped wrapper in an empty comment, which the parser skips), so
+/// the source lines AngleSharp reports stay those of the page as published.
+/// Along the way it finds the element that holds the report, so AngleSharp can be given that and the head only.
 /// </summary>
-internal static partial class HtmlSlimmer
+internal static class HtmlSlimmer
 {
-    public static string Slim(string html) => Droppable().Replace(html, match =>
-        match.ValueSpan.Count('\n') is var breaks and > 0 ? new string('\n', breaks) : " ");
+    public static SlimPage Slim(string html)
+    {
+        // Grown in chunks: one buffer sized for a large page would be allocated on the large object heap every import.
+        var output = new StringBuilder(InitialChars);
+        var attributes = new List<Range>();
+        var containers = new ContainerTracker();
+        var position = 0;
+        while (position < html.Length && html.IndexOf('<', position) is var open and >= 0)
+        {
+            output.Append(html, position, open - position);
+            position = SlimMarkup(html, open, new Scan(attributes, containers, output));
+        }
+        if (position < html.Length)
+        {
+            output.Append(html, position, html.Length - position);
+        }
+        var slimmed = output.ToString();
+        return new SlimPage(slimmed, containers.Cut(slimmed));
+    }
 
-    [GeneratedRegex(@"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->|\s(?:style|class)\s*=\s*(?:""[^""]*""|'[^']*')",
-        RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex Droppable();
+    private const int InitialChars = 8192;
+
+    private readonly record struct Scan(List<Range> Attributes, ContainerTracker Containers, StringBuilder Output);
+
+    /// <summary>Writes the markup at <paramref name="open"/> as slimmed; returns where the source goes on after it.</summary>
+    private static int SlimMarkup(string html, int open, Scan scan)
+    {
+        var output = scan.Output;
+        if (html.AsSpan(open).StartsWith("<!--"))
+        {
+            var close = html.IndexOf("-->", open + 4, StringComparison.Ordinal);
+            return close < 0 ? Copy(html, open, open + 1, output) : Drop(html, open, close + 3, output);
+        }
+        if (!HtmlTag.TryRead(html, open, scan.Attributes, out var tag))
+        {
+            return Copy(html, open, open + 1, output);
+        }
+        Span<char> lowered = stackalloc char[MaxKnownName];
+        var name = Lowered(html.AsSpan(tag.Name), lowered);
+        if (!tag.IsEnd && name is "script" or "style")
+        {
+            return EndTag(html, name, tag.End) is { } close ? Drop(html, open, close.End.Value, output) : Copy(html, open, html.Length, output);
+        }
+        var breaks = html.AsSpan(open, tag.End - open).Count('\n');
+        if (IsInlineWrapper(name))
+        {
+            // A comment holds the wrapper's line breaks: the parser skips it, leaving neither a node nor a space.
+            if (breaks > 0)
+            {
+                output.Append("<!--").Append('\n', breaks).Append("-->");
+            }
+            return tag.End;
+        }
+        var start = output.Length;
+        WriteTag(html, tag, scan.Attributes, breaks, output);
+        if (tag.IsEnd)
+        {
+            scan.Containers.End(name, start, output.Length);
+        }
+        else
+        {
+            scan.Containers.Start(name, start, output.Length);
+        }
+        if (!tag.IsEnd && IsRawText(name))
+        {
+            return Copy(html, tag.End, EndTag(html, name, tag.End)?.Start.Value ?? html.Length, output);
+        }
+        return tag.End;
+    }
+
+    // The tag with its kept attributes; the line breaks of what was dropped go before its '>'.
+    private static void WriteTag(string html, HtmlTag tag, List<Range> attributes, int breaks, StringBuilder output)
+    {
+        output.Append(tag.IsEnd ? "</" : "<").Append(html.AsSpan(tag.Name));
+        foreach (var attribute in attributes)
+        {
+            var text = html.AsSpan(attribute);
+            if (IsSpan(text))
+            {
+                output.Append(' ').Append(text);
+                breaks -= text.Count('\n');
+            }
+        }
+        output.Append('\n', breaks).Append(tag.SelfClosing ? "/>" : ">");
+    }
+
+    // rowspan or colspan, the only attributes the renderer reads.
+    private static bool IsSpan(ReadOnlySpan<char> attribute)
+    {
+        var nameLength = attribute.IndexOfAny(EndOfAttributeName);
+        var name = nameLength < 0 ? attribute : attribute[..nameLength];
+        return name.Equals("rowspan", StringComparison.OrdinalIgnoreCase) || name.Equals("colspan", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsInlineWrapper(ReadOnlySpan<char> name) => name is "span" or "font" || name.Contains(':');
+
+    // Elements whose text is not markup: copied as they are up to their end tag.
+    private static bool IsRawText(ReadOnlySpan<char> name) => name is "title" or "textarea" or "xmp" or "iframe" or "noembed" or "noframes";
+
+    private static readonly SearchValues<char> EndOfAttributeName = SearchValues.Create(" \t\n\r\f=/>");
+
+    // Longer than any name the slimmer or the container tracker looks for.
+    private const int MaxKnownName = 12;
+
+    /// <summary>The tag name in lower case, or as it is when it is longer than any name looked for.</summary>
+    private static ReadOnlySpan<char> Lowered(ReadOnlySpan<char> name, Span<char> buffer) =>
+        name.Length <= buffer.Length && name.ToLowerInvariant(buffer) is var length and >= 0 ? buffer[..length] : name;
+
+    /// <summary>The end tag of a script, style or raw-text element: '&lt;/name' then a space, '/' or '&gt;', up to its '&gt;'.</summary>
+    private static Range? EndTag(string html, ReadOnlySpan<char> name, int from)
+    {
+        var closing = "</" + name.ToString();
+        for (var at = html.IndexOf(closing, from, StringComparison.OrdinalIgnoreCase); at >= 0; at = html.IndexOf(closing, at + 2, StringComparison.OrdinalIgnoreCase))
+        {
+            var after = at + closing.Length;
+            if (after < html.Length && (HtmlTag.IsSpace(html[after]) || html[after] is '/' or '>'))
+            {
+                var close = html.IndexOf('>', after);
+                return close < 0 ? null : at..(close + 1);
+            }
+        }
+        return null;
+    }
+
+    private static int Copy(string html, int start, int end, StringBuilder output)
+    {
+        output.Append(html, start, end - start);
+        return end;
+    }
+
+    // Dropped markup leaves its line breaks, or a space when it had none.
+    private static int Drop(string html, int start, int end, StringBuilder output)
+    {
+        var breaks = html.AsSpan(start, end - start).Count('\n');
+        output.Append(breaks > 0 ? '\n' : ' ', Math.Max(1, breaks));
+        return end;
+    }
 }

@@ -16,6 +16,16 @@ internal sealed class RenderedText
     /// <summary>The HTML source line of each rendered line.</summary>
     public int[] SourceLines => [.. sourceLines, currentSource];
 
+    /// <summary>Empties the text to render another piece with the same buffers.</summary>
+    public void Clear()
+    {
+        text.Clear();
+        sourceLines.Clear();
+        lineStart = 0;
+        currentSource = 1;
+        pendingSpace = false;
+    }
+
     /// <summary>Appends running text: whitespace runs become one space; no space opens a line.</summary>
     public void Append(string value, int source)
     {

@@ -1,0 +1,114 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using Aggregator.Importer.Reading;
+
+namespace Aggregator.Importer.Html;
+
+/// <summary>Writes the nodes of a page as rendered text: running text collapsed, blocks on lines of their own, tables cell by cell.</summary>
+internal sealed class NodeRenderer
+{
+    private static readonly HashSet<string> Skipped =
+        ["script", "style", "noscript", "template", "nav", "select", "button", "iframe", "svg", "object", "head", "input", "textarea"];
+
+    private static readonly HashSet<string> Blocks =
+    [
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer", "main",
+        "aside", "blockquote", "pre", "dl", "dt", "dd", "form", "center", "address", "fieldset", "hr", "figure", "figcaption", "caption",
+    ];
+
+    private readonly RenderedText output;
+
+    // Renders the content of one cell at a time (and, through its own, the cells of tables nested in it).
+    private NodeRenderer? cellRenderer;
+
+    public NodeRenderer(RenderedText output) => this.output = output;
+
+    public static int Line(IElement element) => element.SourceReference?.Position.Line ?? 1;
+
+    public void Render(INode node)
+    {
+        switch (node)
+        {
+            case IText text:
+                output.Append(text.Data, node.ParentElement is { } parent ? Line(parent) : 1);
+                break;
+            case IHtmlTableElement table:
+                new TableGrid(this).Render(table);
+                break;
+            case IElement element:
+                RenderElement(element);
+                break;
+        }
+    }
+
+    private void RenderElement(IElement element)
+    {
+        var name = element.LocalName;
+        if (name == "br")
+        {
+            output.EndLine();
+            return;
+        }
+        if (Skipped.Contains(name))
+        {
+            return;
+        }
+        var block = Blocks.Contains(name);
+        if (block)
+        {
+            output.EndLine();
+        }
+        for (var child = element.FirstChild; child is not null; child = child.NextSibling)
+        {
+            Render(child);
+        }
+        if (block)
+        {
+            output.EndLine();
+        }
+    }
+
+    public void BlankLine() => output.BlankLine();
+
+    /// <summary>A cell where it starts: a tab-led line with its first line of text, then its other lines.</summary>
+    public void WriteCell(IElement cell)
+    {
+        var lines = CellLines(cell);
+        var line = Line(cell);
+        output.EndLine();
+        output.AppendRaw("\t", line);
+        output.Append(lines.Count > 0 ? lines[0] : "", line);
+        output.EndLine();
+        for (var i = 1; i < lines.Count; i++)
+        {
+            output.Append(lines[i], line);
+            output.EndLine();
+        }
+    }
+
+    /// <summary>A cell merged down from a row above: blank stays blank; a number cannot be given to this row too; words are a label.</summary>
+    public void WriteMerged(IElement cell)
+    {
+        var lines = CellLines(cell);
+        if (lines.Count > 0 && CellText.TryNumber(string.Concat(lines)) is null)
+        {
+            return;
+        }
+        output.EndLine();
+        output.AppendRaw(lines.Count == 0 ? "\t" : "\t" + CellText.MergedMarker, Line(cell));
+        output.EndLine();
+    }
+
+    private List<string> CellLines(IElement cell)
+    {
+        cellRenderer ??= new NodeRenderer(new RenderedText());
+        var inner = cellRenderer.output;
+        inner.Clear();
+        for (var child = cell.FirstChild; child is not null; child = child.NextSibling)
+        {
+            cellRenderer.Render(child);
+        }
+        inner.EndLine();
+        return inner.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+}
