@@ -24,16 +24,8 @@ public sealed record LateReport(string Code, string Name, DateTimeOffset Deadlin
 /// One group. <c>expected</c> counts the registered agencies active in the year; <c>reportingRate</c> is
 /// submitted / expected (null when none is expected), so "zero penalties" and "not reported" stay apart.
 /// </summary>
-public sealed record CompletenessGroup
+public sealed record CompletenessGroup : RegionGroup
 {
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Province { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ProvinceName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Prefecture { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PrefectureName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? County { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CountyName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Sector { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SectorName { get; init; }
     public required int Expected { get; init; }
     public required int Submitted { get; init; }
     public required decimal? ReportingRate { get; init; }
@@ -114,12 +106,12 @@ public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandl
             var key = Key(dimension, agency);
             group = dimension switch
             {
-                RollupDimension.Province => group with { Province = key, ProvinceName = DivisionDirectory.NameOf(key) },
-                RollupDimension.Prefecture => group with { Prefecture = key, PrefectureName = DivisionDirectory.NameOf(key) },
-                RollupDimension.County => group with { County = key, CountyName = DivisionDirectory.NameOf(key) },
-                _ => group with { Sector = key, SectorName = SectorCatalogue.Find(key)?.Name },
+                RollupDimension.Province => group with { Province = key },
+                RollupDimension.Prefecture => group with { Prefecture = key },
+                RollupDimension.County => group with { County = key },
+                _ => group with { Sector = key },
             };
         }
-        return group;
+        return RegionGroup.Named(group);
     }
 }

@@ -56,18 +56,10 @@ public sealed record RollupResponse(IReadOnlyList<string> Metrics, IReadOnlyList
 /// also null when either sum is made of blank cells only: blanks count as 0 in a sum, but a difference of nothing
 /// published would read as a real change.
 /// </summary>
-public sealed record RollupRow
+public sealed record RollupRow : RegionGroup
 {
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Province { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ProvinceName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Prefecture { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PrefectureName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? County { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CountyName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Agency { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AgencyName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Sector { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SectorName { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Year { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Applicant { get; init; }
     public required Dictionary<string, decimal?> Values { get; init; }
@@ -347,14 +339,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
         var agencyNames = agencyCodes.Length == 0
             ? new Dictionary<string, string>()
             : await db.Agencies.AsNoTracking().Where(a => agencyCodes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, a => a.Name, cancellationToken);
-        return rows.Select(row => row with
-        {
-            ProvinceName = DivisionDirectory.NameOf(row.Province),
-            PrefectureName = DivisionDirectory.NameOf(row.Prefecture),
-            CountyName = DivisionDirectory.NameOf(row.County),
-            AgencyName = row.Agency is null ? null : agencyNames.GetValueOrDefault(row.Agency),
-            SectorName = SectorCatalogue.Find(row.Sector)?.Name,
-        }).ToArray();
+        return rows.Select(row => RegionGroup.Named(row) with { AgencyName = row.Agency is null ? null : agencyNames.GetValueOrDefault(row.Agency) }).ToArray();
     }
 
     private static RollupRow NewRow(GetRollup query, NpgsqlDataReader reader)

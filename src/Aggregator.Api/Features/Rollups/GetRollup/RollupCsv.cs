@@ -9,17 +9,14 @@ namespace Aggregator.Api.Features.Rollups.GetRollup;
 /// </summary>
 public static class RollupCsv
 {
-    private static IEnumerable<(CsvColumn Column, Func<RollupRow, string?> Field)> Dimension(RollupDimension dimension) => dimension switch
-    {
-        RollupDimension.Province => [(new("province", "省代码"), r => r.Province), (new("provinceName", "省"), r => r.ProvinceName)],
-        RollupDimension.Prefecture => [(new("prefecture", "地市代码"), r => r.Prefecture), (new("prefectureName", "地市"), r => r.PrefectureName)],
-        RollupDimension.County => [(new("county", "县区代码"), r => r.County), (new("countyName", "县区"), r => r.CountyName)],
-        RollupDimension.Agency => [(new("agency", "机关代码"), r => r.Agency), (new("agencyName", "机关"), r => r.AgencyName)],
-        RollupDimension.Sector => [(new("sector", "行业代码"), r => r.Sector), (new("sectorName", "行业"), r => r.SectorName)],
-        RollupDimension.Year => [(new("year", "年度"), r => CsvWriter.Format(r.Year))],
-        RollupDimension.Applicant => [(new("applicant", "申请人"), r => r.Applicant)],
-        _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
-    };
+    private static IEnumerable<(CsvColumn Column, Func<RollupRow, string?> Field)> Dimension(RollupDimension dimension) =>
+        RegionGroup.CsvColumns(dimension)?.Select(c => (c.Column, (Func<RollupRow, string?>)c.Field)) ?? dimension switch
+        {
+            RollupDimension.Agency => [(new("agency", "机关代码"), r => r.Agency), (new("agencyName", "机关"), r => r.AgencyName)],
+            RollupDimension.Year => [(new("year", "年度"), r => CsvWriter.Format(r.Year))],
+            RollupDimension.Applicant => [(new("applicant", "申请人"), r => r.Applicant)],
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
+        };
 
     public static CsvResult Result(GetRollup query, RollupResponse response, HeaderLabels labels)
     {
