@@ -118,6 +118,7 @@ if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
+app.UseQueryGuard();
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");

@@ -21,7 +21,8 @@ public static class ReportDocumentJson
 {
     public const int MaxErrors = 50;
     private const int MaxNarrativeLength = 200_000;
-    private const decimal MaxCount = long.MaxValue;
+    // 18 digits: what the cell store (numeric(24,6)) holds; the largest published count is about 4 million.
+    private const decimal MaxCount = 999_999_999_999_999_999m;
     private const decimal MaxMoney = 1_000_000_000_000m;
 
     private static readonly string[] NarrativeFields = ["overview", "problems", "otherMatters"];
@@ -306,13 +307,13 @@ public static class ReportDocumentJson
         }
         else
         {
-            if (value * 1_000_000m != decimal.Truncate(value * 1_000_000m))
-            {
-                return $"Money in 万元 takes at most 6 decimals; got {value}.";
-            }
             if (value > MaxMoney)
             {
                 return $"The amount {value} 万元 is out of range.";
+            }
+            if (value * 1_000_000m != decimal.Truncate(value * 1_000_000m))
+            {
+                return $"Money in 万元 takes at most 6 decimals; got {value}.";
             }
         }
         return null;

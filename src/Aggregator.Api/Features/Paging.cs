@@ -13,14 +13,15 @@ public interface IPage
 /// <summary>One page of a list: the items, where the page is, and how many items there are in all.</summary>
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total) : IPage;
 
-/// <summary>Page parameters are clamped, not rejected: page ≥ 1, 1 ≤ pageSize ≤ 1000, default 100.</summary>
+/// <summary>Page parameters are clamped, not rejected: 1 ≤ page ≤ 1,000,000, 1 ≤ pageSize ≤ 1000, default 100.</summary>
 public readonly record struct PageRequest(int Page, int PageSize)
 {
     public const int DefaultSize = 100;
     public const int MaxSize = 1000;
+    public const int MaxPage = 1_000_000;
 
     public static PageRequest Of(int? page, int? pageSize) =>
-        new(Math.Max(1, page ?? 1), Math.Clamp(pageSize ?? DefaultSize, 1, MaxSize));
+        new(Math.Clamp(page ?? 1, 1, MaxPage), Math.Clamp(pageSize ?? DefaultSize, 1, MaxSize));
 
     public int Skip => (Page - 1) * PageSize;
 }

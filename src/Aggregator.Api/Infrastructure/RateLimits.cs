@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Aggregator.Api.Infrastructure.Access;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Infrastructure;
 
@@ -15,11 +16,14 @@ public static class RateLimits
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
+                // A key gets its own window only when it can be one (an issued key's form, or the bootstrap key);
+                // anything else counts against the client address, so made-up keys do not buy more requests.
                 var presented = http.Request.Headers[ApiKeyAuthentication.Header].ToString();
-                var (partition, permits) = presented.Length == 0
-                    ? ("address:" + http.Connection.RemoteIpAddress, limits.AnonymousPerMinute)
-                    : ("key:" + (ApiKeySecrets.TryParse(presented, out var id, out _) ? id.ToString() : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(presented)))[..16]),
-                        limits.PerKeyPerMinute);
+                var bootstrap = http.RequestServices.GetRequiredService<IOptions<AggregatorOptions>>().Value.AdminApiKey;
+                var (partition, permits) =
+                    ApiKeySecrets.TryParse(presented, out var id, out _) ? ("key:" + id, limits.PerKeyPerMinute)
+                    : presented.Length > 0 && !string.IsNullOrEmpty(bootstrap) && ApiKeySecrets.SameSecret(presented, bootstrap) ? ("key:config", limits.PerKeyPerMinute)
+                    : ("address:" + http.Connection.RemoteIpAddress, limits.AnonymousPerMinute);
                 return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = Math.Max(1, permits),

@@ -94,6 +94,16 @@ public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
     }
 
     [Fact]
+    public async Task A_group_reporting_only_in_an_edition_without_the_metric_still_has_its_row()
+    {
+        var row = Assert.Single(await AllRows("metric=proactive.fees.amount&groupBy=year&yearFrom=2020&yearTo=2020"))!;
+
+        Assert.Equal(2020, row["year"]!.GetValue<int>());
+        Assert.Null(row["values"]!["proactive.fees.amount"]);
+        Assert.Equal(reports.Count(r => r.Year == 2020), row["reports"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Reporting_rates_tell_zero_from_not_reported()
     {
         var rows = await AllRows("metric=proactive.penalty.decisions&groupBy=prefecture&groupBy=year&yearFrom=2019&yearTo=2024");

@@ -79,8 +79,29 @@ public static class Audit
             Outcome = status < 400 ? "succeeded" : status < 500 ? "rejected" : "failed",
             Detail = Truncate(detail, 2000),
         });
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is Microsoft.EntityFrameworkCore.DbUpdateException or Npgsql.NpgsqlException)
+        {
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Audit))
+                .LogError(e, "Could not record {Action} {Method} {Path} ({Status}) in the audit", action, http.Request.Method, http.Request.Path, status);
+        }
     }
 
-    private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+    /// <summary>Cut to a length on a whole character, without control characters (PostgreSQL refuses NUL in text).</summary>
+    private static string? Truncate(string? text, int length)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        var clean = new string(text.Where(c => !char.IsControl(c)).ToArray());
+        if (clean.Length <= length)
+        {
+            return clean;
+        }
+        return char.IsHighSurrogate(clean[length - 1]) ? clean[..(length - 1)] : clean[..length];
+    }
 }

@@ -26,7 +26,8 @@ public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
     {
         RuleFor(c => c.Code).Matches("^[A-Za-z0-9_-]{2,64}$")
             .WithMessage("Must be 2–64 characters of A–Z, a–z, 0–9, '_' or '-' (a unified social credit code or a slug).");
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(200)
+            .Must(name => name is null || !name.Any(char.IsControl)).WithMessage("Must not contain control characters.");
         RuleFor(c => c.DivisionCode).Must(code => DivisionDirectory.Find(code) is not null)
             .WithMessage(c => $"'{c.DivisionCode}' is not a GB/T 2260 division code (a province, prefecture or county, e.g. 654202); see GET /api/v1/divisions/{{code}}.");
         RuleFor(c => c.Sector).Must(code => SectorCatalogue.Find(code) is not null)

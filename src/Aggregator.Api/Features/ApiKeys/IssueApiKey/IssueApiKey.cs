@@ -63,7 +63,7 @@ public sealed class IssueApiKeyHandler(AggregatorDbContext db, TimeProvider cloc
             SecretHash = hash,
             CreatedAt = clock.GetUtcNow(),
             IssuedBy = caller.KeyId,
-            ExpiresAt = command.ExpiresAt,
+            ExpiresAt = command.ExpiresAt?.ToUniversalTime(),
         });
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedApiKey(id, command.Role, agency?.Code, command.Division, command.ExpiresAt, key);

@@ -34,11 +34,11 @@ public sealed class ListAuditEventsHandler(AggregatorDbContext db, CurrentCaller
         {
             events = events.Where(e => e.AgencyCode == query.Agency);
         }
-        if (query.From is { } from)
+        if (query.From?.ToUniversalTime() is { } from)
         {
             events = events.Where(e => e.At >= from);
         }
-        if (query.To is { } to)
+        if (query.To?.ToUniversalTime() is { } to)
         {
             events = events.Where(e => e.At < to);
         }

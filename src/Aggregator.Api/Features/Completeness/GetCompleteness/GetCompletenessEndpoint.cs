@@ -23,9 +23,9 @@ public static class GetCompletenessEndpoint
             return invalidOutput!;
         }
         var errors = new Dictionary<string, string[]>();
-        if (year is null)
+        if (year is null or < Reports.SubmitReport.SubmitReportValidator.FirstYear or > YearRange.Last)
         {
-            errors["year"] = ["Name the report year, e.g. year=2023."];
+            errors["year"] = [$"Name a report year from {Reports.SubmitReport.SubmitReportValidator.FirstYear} to {YearRange.Last}, e.g. year=2023."];
         }
         var dimensions = new List<RollupDimension>();
         foreach (var key in (groupBy ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))

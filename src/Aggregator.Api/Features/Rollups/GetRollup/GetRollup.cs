@@ -106,8 +106,9 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Adds to each row how many agency-years were expected and the share that reported, and adds the groups where
-    /// agencies were expected but none reported (values null, reports 0), so a silent region shows as such.
+    /// Sets each row's <c>reports</c> to the reports submitted in the group (of either edition, whatever metrics they
+    /// carry), adds how many agency-years were expected and the share that reported, and adds the groups that have no
+    /// cell of the metrics — expected but silent, or reporting in an edition without the metric — with values null.
     /// Years without a filter run from 2019 to the last completed year.
     /// </summary>
     private async Task<RollupRow[]> WithReportingRates(GetRollup query, RollupRow[] rows, CancellationToken cancellationToken)
@@ -115,12 +116,13 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
         var dimensions = query.GroupBy.Where(d => d != RollupDimension.Applicant).ToArray();
         var keys = dimensions.Select((d, i) => $"{(d == RollupDimension.Year ? "y.year" : Expression(d))} AS g{i}").ToArray();
         var (filters, parameters) = ReportFilters(query with { YearFrom = null, YearTo = null });
-        filters.Add("(a.active_from IS NULL OR a.active_from <= y.year) AND (a.active_to IS NULL OR a.active_to >= y.year)");
+        const string active = "(a.active_from IS NULL OR a.active_from <= y.year) AND (a.active_to IS NULL OR a.active_to >= y.year)";
+        filters.Add($"({active} OR r.id IS NOT NULL)");
         parameters.Add(new("firstYear", query.YearFrom ?? Reports.SubmitReport.SubmitReportValidator.FirstYear));
         parameters.Add(new("lastYear", query.YearTo ?? clock.GetUtcNow().Year - 1));
         var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
         var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}count(*) AS expected, count(r.id) AS submitted
+            SELECT {string.Join("", keys.Select(k => k + ", "))}count(*) FILTER (WHERE {active}) AS expected, count(r.id) AS submitted
             FROM agencies a
             JOIN divisions d ON d.code = a.division_code
             CROSS JOIN generate_series(@firstYear, @lastYear) AS y(year)
@@ -142,7 +144,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
             {
                 var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
                 expected[key] = ((int)reader.GetInt64(n), (int)reader.GetInt64(n + 1));
-                if (n == query.GroupBy.Count && reader.GetInt64(n + 1) == 0)
+                if (n == query.GroupBy.Count)
                 {
                     silent.Add(NewRow(query, reader));
                 }
@@ -157,7 +159,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
             .Select(row =>
             {
                 var (count, submitted) = expected.GetValueOrDefault(GroupKey(query, row, 0, withApplicant: false));
-                return row with { Expected = count, ReportingRate = count == 0 ? null : Math.Round((decimal)submitted / count, 4) };
+                return row with { Reports = submitted, Expected = count, ReportingRate = count == 0 ? null : Math.Round((decimal)submitted / count, 4) };
             })
             .OrderBy(row => GroupKey(query, row, 0), StringComparer.Ordinal)
             .ToArray();

@@ -34,7 +34,10 @@ public static class GetRollupEndpoint
         {
             if (MetricCatalogue.Find(code) is { } found)
             {
-                metrics.Add(found);
+                if (!metrics.Contains(found))
+                {
+                    metrics.Add(found);
+                }
             }
             else
             {
@@ -79,6 +82,13 @@ public static class GetRollupEndpoint
         if (division is not null && !DivisionFilter.IsValid(division))
         {
             errors["division"] = [DivisionFilter.Message];
+        }
+        foreach (var (name, value) in new[] { ("yearFrom", yearFrom), ("yearTo", yearTo) })
+        {
+            if (value is < Reports.SubmitReport.SubmitReportValidator.FirstYear or > YearRange.Last)
+            {
+                errors[name] = [$"Must be a report year from {Reports.SubmitReport.SubmitReportValidator.FirstYear} to {YearRange.Last}; got {value}."];
+            }
         }
         if (yearFrom > yearTo)
         {
