@@ -96,7 +96,7 @@ public static class ExportCellsEndpoint
                     return DivisionFilter.Problem();
                 }
                 var metrics = new List<Metric>();
-                foreach (var code in (metric ?? []).SelectMany(m => m.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+                foreach (var code in QueryList.Items(metric))
                 {
                     if (MetricCatalogue.Find(code) is not { } found)
                     {

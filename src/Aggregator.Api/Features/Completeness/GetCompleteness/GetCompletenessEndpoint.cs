@@ -28,7 +28,7 @@ public static class GetCompletenessEndpoint
             errors["year"] = [$"Name a report year from {Reports.SubmitReport.SubmitReportValidator.FirstYear} to {YearRange.Last}, e.g. year=2023."];
         }
         var dimensions = new List<RollupDimension>();
-        foreach (var key in (groupBy ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        foreach (var key in QueryList.Items(groupBy))
         {
             if (RollupDimensions.TryParse(key, out var dimension) && GetCompletenessHandler.Dimensions.Contains(dimension))
             {

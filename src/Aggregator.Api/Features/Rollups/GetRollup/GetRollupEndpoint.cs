@@ -30,7 +30,7 @@ public static class GetRollupEndpoint
 
         var errors = new Dictionary<string, string[]>();
         var metrics = new List<Metric>();
-        foreach (var code in SplitList(metric))
+        foreach (var code in QueryList.Items(metric))
         {
             if (MetricCatalogue.Find(code) is { } found)
             {
@@ -50,7 +50,7 @@ public static class GetRollupEndpoint
         }
 
         var dimensions = new List<RollupDimension>();
-        foreach (var key in SplitList(groupBy))
+        foreach (var key in QueryList.Items(groupBy))
         {
             if (!RollupDimensions.TryParse(key, out var dimension))
             {
@@ -127,7 +127,4 @@ public static class GetRollupEndpoint
         }
         return TypedResults.Ok(rollup);
     }
-
-    private static IEnumerable<string> SplitList(string[]? values) =>
-        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }
