@@ -3,22 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
 using Aggregator.Api.Features;
-using Aggregator.Api.Features.Agencies;
-using Aggregator.Api.Features.Cells.ExportCells;
-using Aggregator.Api.Features.Imports.ImportReport;
-using Aggregator.Api.Features.Metrics.ListMetrics;
-using Aggregator.Api.Features.Reports;
-using Aggregator.Api.Features.Rollups.GetRollup;
-using Aggregator.Api.Features.ApiKeys;
-using Aggregator.Api.Features.Audit.ListAuditEvents;
-using Aggregator.Api.Features.Completeness.GetCompleteness;
-using Aggregator.Api.Features.Divisions.GetDivision;
-using Aggregator.Api.Features.Sectors.ListSectors;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Infrastructure.Access;
+using Aggregator.Api.Infrastructure.Audit;
 using Aggregator.Api.Infrastructure.Caching;
 using Aggregator.Api.Infrastructure.OpenApi;
+using Aggregator.Api.Infrastructure.Problems;
 using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -49,8 +43,17 @@ builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
 });
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
-builder.Services.AddScoped<CurrentCaller>();
-builder.Services.AddScoped<ApiKeyAuthentication>();
+builder.Services.AddScoped<RevisionStore>();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
+builder.Services.AddSingleton<IAuthorizationHandler, KeyToSubmitRequirement>();
+builder.Services.AddSingleton<IAuthorizationHandler, AgencyAccessHandler>();
+builder.Services.AddSingleton<IAuthorizationHandler, KeyAccessHandler>();
+builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+builder.Services.AddScoped<AccessControl>();
 builder.Services.AddAggregatorRateLimits(settings.RateLimits);
 
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -89,11 +92,11 @@ builder.Services.AddSwaggerGen(options =>
     options.DocumentFilter<ReportDocumentSchemas>();
     options.OperationFilter<ApiKeyOperationFilter>();
     options.OperationFilter<CsvResponseFilter>();
-    options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
+    options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
     {
         Type = SecuritySchemeType.ApiKey,
         In = ParameterLocation.Header,
-        Name = ApiKeyAuthentication.Header,
+        Name = ApiKeyAuthenticationHandler.Header,
         Description = "An API key: admin (the bootstrap key from Aggregator:AdminApiKey, or issued), region (agencies inside a division) " +
                       "or bureau (one agency). Needed for writes.",
     });
@@ -117,9 +120,13 @@ if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRouting();
 app.UseRateLimiter();
 app.UseQueryGuard();
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
+app.UseAuthentication();
+app.UseAudit();
+app.UseAuthorization();
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
 
@@ -127,19 +134,9 @@ var api = app.MapGroup("/api/v1");
 api.AddEndpointFilter<PageLinks>();
 if (settings.RequireKeyForReads)
 {
-    api.RequireApiKey();
+    api.RequireAuthorization(Policies.Key);
 }
-api.MapAgencies();
-api.MapReports();
-api.MapMetrics();
-api.MapRollups();
-api.MapCells();
-api.MapImports();
-api.MapApiKeys();
-api.MapAudit();
-api.MapDivisions();
-api.MapSectors();
-api.MapCompleteness();
+api.MapFeatures();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

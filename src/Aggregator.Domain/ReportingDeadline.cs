@@ -6,7 +6,8 @@ namespace Aggregator.Domain;
 /// </summary>
 public static class ReportingDeadline
 {
-    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
+    /// <summary>China Standard Time, in which the deadlines and the calendar year are reckoned.</summary>
+    public static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     public static DateTimeOffset For(int reportYear, bool peoplesGovernment) =>
         new(reportYear + 1, peoplesGovernment ? 3 : 1, 31, 23, 59, 59, BeijingOffset);
@@ -15,4 +16,7 @@ public static class ReportingDeadline
     public const string GovernmentSector = "government";
 
     public static DateTimeOffset For(int reportYear, string sector) => For(reportYear, sector == GovernmentSector);
+
+    /// <summary>The last deadline of a report year (people's governments, 31 March): after it every report of the year is due.</summary>
+    public static DateTimeOffset Latest(int reportYear) => For(reportYear, peoplesGovernment: true);
 }

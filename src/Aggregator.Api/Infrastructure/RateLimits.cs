@@ -18,7 +18,7 @@ public static class RateLimits
             {
                 // A key gets its own window only when it can be one (an issued key's form, or the bootstrap key);
                 // anything else counts against the client address, so made-up keys do not buy more requests.
-                var presented = http.Request.Headers[ApiKeyAuthentication.Header].ToString();
+                var presented = http.Request.Headers[ApiKeyAuthenticationHandler.Header].ToString();
                 var bootstrap = http.RequestServices.GetRequiredService<IOptions<AggregatorOptions>>().Value.AdminApiKey;
                 var (partition, permits) =
                     ApiKeySecrets.TryParse(presented, out var id, out _) ? ("key:" + id, limits.PerKeyPerMinute)

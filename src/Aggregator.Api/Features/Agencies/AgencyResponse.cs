@@ -9,3 +9,14 @@ public sealed record AgencyResponse(string Code, string Name, string DivisionCod
     public static AgencyResponse From(Agency agency) =>
         new(agency.Code, agency.Name, agency.DivisionCode, agency.Sector, agency.RegisteredAt, agency.ActiveFrom, agency.ActiveTo);
 }
+
+public static class AgencyEndpoints
+{
+    public static void MapAgencies(this IEndpointRouteBuilder api)
+    {
+        var agencies = api.MapGroup("/agencies").WithTags("Agencies");
+        RegisterAgency.RegisterAgencyEndpoint.Map(agencies);
+        ListAgencies.ListAgenciesEndpoint.Map(agencies);
+        GetAgency.GetAgencyEndpoint.Map(agencies);
+    }
+}

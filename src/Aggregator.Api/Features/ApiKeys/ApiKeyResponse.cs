@@ -1,4 +1,5 @@
 using Aggregator.Api.Data;
+using Aggregator.Api.Infrastructure.Access;
 
 namespace Aggregator.Api.Features.ApiKeys;
 
@@ -18,10 +19,10 @@ public static class ApiKeyEndpoints
     }
 
     /// <summary>Keys a caller administers: all for admin; for a region, the bureau keys of agencies inside its division.</summary>
-    public static IQueryable<ApiKey> AdministeredBy(this IQueryable<ApiKey> keys, Infrastructure.Access.Caller caller) =>
+    public static IQueryable<ApiKey> AdministeredBy(this IQueryable<ApiKey> keys, Caller caller) =>
         caller.IsAdmin
             ? keys
-            : caller.Role == Infrastructure.Access.Roles.Region
-                ? keys.Where(k => k.Role == Infrastructure.Access.Roles.Bureau && k.Agency!.DivisionCode.StartsWith(caller.DivisionPrefix!))
+            : caller.Role == Roles.Region
+                ? keys.Where(k => k.Role == Roles.Bureau && k.Agency!.DivisionCode.StartsWith(caller.DivisionPrefix!))
                 : keys.Where(_ => false);
 }

@@ -1,10 +1,3 @@
-using Aggregator.Api.Features.Reports.CompareReports;
-using Aggregator.Api.Features.Reports.DiffRevisions;
-using Aggregator.Api.Features.Reports.GetReport;
-using Aggregator.Api.Features.Reports.ListReports;
-using Aggregator.Api.Features.Reports.ListRevisions;
-using Aggregator.Api.Features.Reports.SubmitReport;
-
 namespace Aggregator.Api.Features.Reports;
 
 public static class ReportEndpoints
@@ -12,11 +5,11 @@ public static class ReportEndpoints
     public static void MapReports(this IEndpointRouteBuilder api)
     {
         var agencyReports = api.MapGroup("/agencies/{code}/reports").WithTags("Reports");
-        agencyReports.MapSubmitReport();
-        agencyReports.MapGetReport();
-        agencyReports.MapListRevisions();
-        agencyReports.MapDiffRevisions();
-        agencyReports.MapCompareReports();
-        api.MapGroup("/reports").WithTags("Reports").MapListReports();
+        SubmitReport.SubmitReportEndpoint.Map(agencyReports);
+        GetReport.GetReportEndpoint.Map(agencyReports);
+        ListRevisions.ListRevisionsEndpoint.Map(agencyReports);
+        DiffRevisions.DiffRevisionsEndpoint.Map(agencyReports);
+        CompareReports.CompareReportsEndpoint.Map(agencyReports);
+        ListReports.ListReportsEndpoint.Map(api.MapGroup("/reports").WithTags("Reports"));
     }
 }

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Aggregator.Domain;
+
 namespace Aggregator.Api.Infrastructure.Access;
 
 public static class Roles
@@ -9,39 +12,38 @@ public static class Roles
     public static readonly IReadOnlyList<string> All = [Admin, Region, Bureau];
 }
 
-/// <summary>Who is calling: the key's id, role and scope.</summary>
-/// <param name="KeyId">The key's id, or "config" for the bootstrap admin key, "system" for the application itself.</param>
+/// <summary>Who is calling, as the claims of an authenticated key say: the key's id, role and scope.</summary>
+/// <param name="KeyId">The key's id, or "config" for the bootstrap admin key.</param>
 /// <param name="AgencyCode">A bureau key's agency.</param>
 /// <param name="DivisionPrefix">A region key's division prefix.</param>
 public sealed record Caller(string KeyId, string Role, string? AgencyCode, string? DivisionPrefix)
 {
-    public static readonly Caller System = new("system", Roles.Admin, null, null);
+    private const string KeyIdClaim = "aggregator:key";
+    private const string AgencyClaim = "aggregator:agency";
+    private const string DivisionClaim = "aggregator:division";
 
     public bool IsAdmin => Role == Roles.Admin;
 
-    /// <summary>May this caller write reports of (or register) an agency with this code and division?</summary>
-    public bool MayWrite(string agencyCode, string divisionCode) => Role switch
+    /// <summary>True for a region key whose prefix holds the division.</summary>
+    public bool IsRegionOver(string divisionCode) => Role == Roles.Region && DivisionPrefix is { } prefix && Domain.DivisionPrefix.Contains(prefix, divisionCode);
+
+    /// <summary>The caller of an authenticated principal; null when the principal carries no key.</summary>
+    public static Caller? From(ClaimsPrincipal user) =>
+        user.FindFirstValue(KeyIdClaim) is { } keyId && user.FindFirstValue(ClaimTypes.Role) is { } role
+            ? new Caller(keyId, role, user.FindFirstValue(AgencyClaim), user.FindFirstValue(DivisionClaim))
+            : null;
+
+    public ClaimsPrincipal ToPrincipal(string authenticationType)
     {
-        Roles.Admin => true,
-        Roles.Region => divisionCode.StartsWith(DivisionPrefix!, StringComparison.Ordinal),
-        Roles.Bureau => agencyCode == AgencyCode,
-        _ => false,
-    };
-
-    /// <summary>May this caller see what happened to agencies in this division (audit)?</summary>
-    public bool Oversees(string divisionCode) => IsAdmin || Role == Roles.Region && divisionCode.StartsWith(DivisionPrefix!, StringComparison.Ordinal);
+        var claims = new List<Claim> { new(KeyIdClaim, KeyId), new(ClaimTypes.Name, KeyId), new(ClaimTypes.Role, Role) };
+        if (AgencyCode is not null)
+        {
+            claims.Add(new Claim(AgencyClaim, AgencyCode));
+        }
+        if (DivisionPrefix is not null)
+        {
+            claims.Add(new Claim(DivisionClaim, DivisionPrefix));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
+    }
 }
-
-/// <summary>The caller of the current request (or operation), once its key has been checked.</summary>
-public sealed class CurrentCaller
-{
-    public Caller? Caller { get; set; }
-
-    public Caller Required => Caller ?? throw new UnauthorizedException("This operation needs an API key.");
-}
-
-/// <summary>No valid key (→ 401).</summary>
-public sealed class UnauthorizedException(string message) : Exception(message);
-
-/// <summary>A valid key outside its scope (→ 403).</summary>
-public sealed class ForbiddenException(string message) : Exception(message);

@@ -38,7 +38,7 @@ public sealed class ConditionalGet(RequestDelegate next, CachePolicy policy)
 
         if (response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status304NotModified)
         {
-            var visibility = context.Request.Headers.ContainsKey(Access.ApiKeyAuthentication.Header) ? "private" : "public";
+            var visibility = context.Request.Headers.ContainsKey(Access.ApiKeyAuthenticationHandler.Header) ? "private" : "public";
             response.Headers.CacheControl = $"{visibility}, max-age={(int)policy.MaxAge(context.Request).TotalSeconds}";
         }
         if (response.StatusCode == StatusCodes.Status200OK)

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Aggregator.Api.Infrastructure.Csv;
 
 public enum OutputFormat
@@ -18,33 +16,31 @@ public enum HeaderLabels
 /// <summary>The <c>format</c> and <c>labels</c> query parameters of the endpoints that offer CSV.</summary>
 public readonly record struct Output(OutputFormat Format, HeaderLabels Labels)
 {
+    public const string FormatRule = "Valid: json, csv.";
+    public const string LabelsRule = "Valid: codes, zh (Chinese CSV headers).";
+
     public bool IsCsv => Format == OutputFormat.Csv;
 
-    /// <summary>Parses both parameters; null and the problem naming the field when either is unknown.</summary>
-    public static Output? Parse(string? format, string? labels, out ValidationProblem? problem)
+    public static bool IsValidFormat(string? format) => ParseFormat(format) is not null;
+
+    public static bool IsValidLabels(string? labels) => ParseLabels(labels) is not null;
+
+    /// <summary>The output the parameters ask for; they must have been validated.</summary>
+    public static Output Of(string? format, string? labels) =>
+        new(ParseFormat(format) ?? throw new ArgumentException($"Unknown format '{format}'.", nameof(format)),
+            ParseLabels(labels) ?? throw new ArgumentException($"Unknown labels '{labels}'.", nameof(labels)));
+
+    private static OutputFormat? ParseFormat(string? format) => format?.ToLowerInvariant() switch
     {
-        var errors = new Dictionary<string, string[]>();
-        var parsedFormat = format?.ToLowerInvariant() switch
-        {
-            null or "" or "json" => OutputFormat.Json,
-            "csv" => OutputFormat.Csv,
-            _ => (OutputFormat?)null,
-        };
-        if (parsedFormat is null)
-        {
-            errors["format"] = [$"Unknown format '{format}'. Valid: json, csv."];
-        }
-        var parsedLabels = labels?.ToLowerInvariant() switch
-        {
-            null or "" or "codes" => HeaderLabels.Codes,
-            "zh" => HeaderLabels.Zh,
-            _ => (HeaderLabels?)null,
-        };
-        if (parsedLabels is null)
-        {
-            errors["labels"] = [$"Unknown labels '{labels}'. Valid: codes, zh (Chinese CSV headers)."];
-        }
-        problem = errors.Count > 0 ? TypedResults.ValidationProblem(errors, title: "The output format is invalid.") : null;
-        return problem is null ? new Output(parsedFormat!.Value, parsedLabels!.Value) : null;
-    }
+        null or "" or "json" => OutputFormat.Json,
+        "csv" => OutputFormat.Csv,
+        _ => null,
+    };
+
+    private static HeaderLabels? ParseLabels(string? labels) => labels?.ToLowerInvariant() switch
+    {
+        null or "" or "codes" => HeaderLabels.Codes,
+        "zh" => HeaderLabels.Zh,
+        _ => null,
+    };
 }

@@ -1,27 +1,32 @@
 using Aggregator.Api.Data;
-using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Problems;
+using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Agencies.GetAgency;
 
-public sealed record GetAgency(string Code) : IQuery<AgencyResponse?>;
+public sealed record GetAgency(string Code) : IQuery<AgencyResponse>;
 
-public sealed class GetAgencyHandler(AggregatorDbContext db) : IQueryHandler<GetAgency, AgencyResponse?>
+public sealed class GetAgencyValidator : AbstractValidator<GetAgency>
 {
-    public async ValueTask<AgencyResponse?> Handle(GetAgency query, CancellationToken cancellationToken) =>
+    public GetAgencyValidator() => RuleFor(q => q.Code).MaximumLength(64);
+}
+
+public sealed class GetAgencyHandler(AggregatorDbContext db) : IQueryHandler<GetAgency, AgencyResponse>
+{
+    public async ValueTask<AgencyResponse> Handle(GetAgency query, CancellationToken cancellationToken) =>
         await db.Agencies.AsNoTracking().Where(a => a.Code == query.Code)
             .Select(a => new AgencyResponse(a.Code, a.Name, a.DivisionCode, a.Sector, a.RegisteredAt, a.ActiveFrom, a.ActiveTo))
-            .SingleOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken)
+        ?? throw new NotFoundException($"No agency with code '{query.Code}'.");
 }
 
 public static class GetAgencyEndpoint
 {
-    public static void MapGetAgency(this IEndpointRouteBuilder agencies) =>
-        agencies.MapGet("/{code}", async Task<Results<Ok<AgencyResponse>, ProblemHttpResult>> (string code, IMediator mediator, CancellationToken cancellationToken) =>
-                await mediator.Send(new GetAgency(code), cancellationToken) is { } agency
-                    ? TypedResults.Ok(agency)
-                    : Problem.Of(404, "Not found.", $"No agency with code '{code}'."))
+    public static void Map(IEndpointRouteBuilder agencies) =>
+        agencies.MapGet("/{code}", async Task<Ok<AgencyResponse>> (string code, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetAgency(code), cancellationToken)))
             .WithName("GetAgency")
             .WithSummary("Get one agency")
             .ProducesProblem(404);

@@ -1,8 +1,10 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Data.Divisions;
 using Aggregator.Domain;
-using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Infrastructure.Access;
+using Aggregator.Api.Infrastructure.Audit;
+using Aggregator.Api.Infrastructure.Problems;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +20,10 @@ namespace Aggregator.Api.Features.Agencies.RegisterAgency;
 /// <param name="ActiveFrom">First report year the agency is expected to report for (it was founded); default: from 2019.</param>
 /// <param name="ActiveTo">Last report year it is expected to report for (it was merged or abolished); default: still active.</param>
 public sealed record RegisterAgency(string Code, string Name, string DivisionCode, string Sector, int? ActiveFrom = null, int? ActiveTo = null)
-    : ICommand<AgencyResponse>;
+    : ICommand<AgencyResponse>, IAuditSubject
+{
+    string? IAuditSubject.AuditAgency => Code;
+}
 
 public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
 {
@@ -32,24 +37,18 @@ public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
             .WithMessage(c => $"'{c.DivisionCode}' is not a GB/T 2260 division code (a province, prefecture or county, e.g. 654202); see GET /api/v1/divisions/{{code}}.");
         RuleFor(c => c.Sector).Must(code => SectorCatalogue.Find(code) is not null)
             .WithMessage(c => $"'{c.Sector}' is not a sector; see GET /api/v1/sectors (e.g. transport, public-security, government).");
-        RuleFor(c => c.ActiveFrom).InclusiveBetween(2019, 2100).When(c => c.ActiveFrom is not null);
-        RuleFor(c => c.ActiveTo).InclusiveBetween(2019, 2100).When(c => c.ActiveTo is not null);
+        RuleFor(c => c.ActiveFrom).QueryYear();
+        RuleFor(c => c.ActiveTo).QueryYear();
         RuleFor(c => c.ActiveTo).GreaterThanOrEqualTo(c => c.ActiveFrom).When(c => c.ActiveFrom is not null && c.ActiveTo is not null)
             .WithMessage("Must not be before activeFrom.");
     }
 }
 
-public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider clock, CurrentCaller current) : ICommandHandler<RegisterAgency, AgencyResponse>
+public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider clock, AccessControl access) : ICommandHandler<RegisterAgency, AgencyResponse>
 {
     public async ValueTask<AgencyResponse> Handle(RegisterAgency command, CancellationToken cancellationToken)
     {
-        var caller = current.Required;
-        if (!(caller.IsAdmin || caller.Role == Roles.Region && caller.MayWrite(command.Code, command.DivisionCode)))
-        {
-            throw new ForbiddenException(caller.Role == Roles.Region
-                ? $"This region key registers agencies inside division {caller.DivisionPrefix} only; {command.DivisionCode} is outside it."
-                : "Only admin and region keys register agencies.");
-        }
+        await access.DemandAsync(new AgencyResource(command.Code, command.DivisionCode), Operations.Register);
         if (await db.Agencies.AnyAsync(a => a.Code == command.Code, cancellationToken))
         {
             throw new ConflictException($"An agency with code '{command.Code}' is already registered.");
@@ -79,15 +78,18 @@ public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider c
 
 public static class RegisterAgencyEndpoint
 {
-    public static void MapRegisterAgency(this IEndpointRouteBuilder agencies) =>
-        agencies.MapPost("/", async Task<Results<Created<AgencyResponse>, ValidationProblem, ProblemHttpResult>> (RegisterAgency command, IMediator mediator, CancellationToken cancellationToken) =>
+    public static void Map(IEndpointRouteBuilder agencies) =>
+        agencies.MapPost("/", async Task<Created<AgencyResponse>> (RegisterAgency command, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 var agency = await mediator.Send(command, cancellationToken);
                 return TypedResults.Created($"/api/v1/agencies/{agency.Code}", agency);
             })
             .WithName("RegisterAgency")
             .WithSummary("Register an agency")
-            .Audited("RegisterAgency")
-            .RequireApiKey()
+            .Audited("RegisterAgency", body: typeof(RegisterAgency))
+            .RequireAuthorization(Policies.RegisterAgencies)
+            .ProducesValidationProblem()
+            .ProducesProblem(401)
+            .ProducesProblem(403)
             .ProducesProblem(409);
 }

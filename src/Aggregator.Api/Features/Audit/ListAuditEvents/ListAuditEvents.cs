@@ -1,6 +1,8 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Infrastructure.Access;
+using Aggregator.Api.Features.Shared;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Audit.ListAuditEvents;
@@ -12,17 +14,21 @@ public sealed record AuditEventResponse(
     long Id, DateTimeOffset At, string? KeyId, string? Role, string? ClientAddress, string Action, string Method, string Path,
     string? Agency, int? Year, int? Revision, int Status, string Outcome, string? Detail);
 
-public sealed record ListAuditEvents(string? Agency, DateTimeOffset? From, DateTimeOffset? To, PageRequest Page) : IQuery<Paged<AuditEventResponse>>;
+/// <param name="From">Events at or after this instant.</param>
+/// <param name="To">Events before this instant.</param>
+public sealed record ListAuditEvents(
+    [FromQuery(Name = "agency")] string? Agency,
+    [FromQuery(Name = "from")] DateTimeOffset? From,
+    [FromQuery(Name = "to")] DateTimeOffset? To,
+    [FromQuery(Name = "page")] int? Page,
+    [FromQuery(Name = "pageSize")] int? PageSize) : IQuery<Paged<AuditEventResponse>>;
 
-public sealed class ListAuditEventsHandler(AggregatorDbContext db, CurrentCaller current) : IQueryHandler<ListAuditEvents, Paged<AuditEventResponse>>
+public sealed class ListAuditEventsHandler(AggregatorDbContext db, AccessControl access) : IQueryHandler<ListAuditEvents, Paged<AuditEventResponse>>
 {
     public async ValueTask<Paged<AuditEventResponse>> Handle(ListAuditEvents query, CancellationToken cancellationToken)
     {
-        var caller = current.Required;
-        if (!caller.IsAdmin && caller.Role != Roles.Region)
-        {
-            throw new ForbiddenException("Only admin and region keys read the audit.");
-        }
+        var caller = access.Caller;
+        var page = PageRequest.Of(query.Page, query.PageSize);
         var events = db.AuditEvents.AsNoTracking();
         if (!caller.IsAdmin)
         {
@@ -43,22 +49,23 @@ public sealed class ListAuditEventsHandler(AggregatorDbContext db, CurrentCaller
             events = events.Where(e => e.At < to);
         }
         var total = await events.CountAsync(cancellationToken);
-        var page = await events.OrderByDescending(e => e.Id).Skip(query.Page.Skip).Take(query.Page.PageSize)
+        var items = await events.OrderByDescending(e => e.Id).Skip(page.Skip).Take(page.PageSize)
             .Select(e => new AuditEventResponse(e.Id, e.At, e.KeyId, e.Role, e.ClientAddress, e.Action, e.Method, e.Path, e.AgencyCode, e.Year,
                 e.Revision, e.Status, e.Outcome, e.Detail))
             .ToListAsync(cancellationToken);
-        return new Paged<AuditEventResponse>(page, query.Page.Page, query.Page.PageSize, total);
+        return new Paged<AuditEventResponse>(items, page.Page, page.PageSize, total);
     }
 }
 
 public static class ListAuditEventsEndpoint
 {
-    public static void MapAudit(this IEndpointRouteBuilder api) =>
-        api.MapGet("/audit", async (IMediator mediator, CancellationToken cancellationToken,
-                string? agency = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int? page = null, int? pageSize = null) =>
-                TypedResults.Ok(await mediator.Send(new ListAuditEvents(agency, from, to, PageRequest.Of(page, pageSize)), cancellationToken)))
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/audit", async Task<Ok<Paged<AuditEventResponse>>> ([AsParameters] ListAuditEvents query, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(query, cancellationToken)))
             .WithTags("Audit")
             .WithName("ListAuditEvents")
             .WithSummary("Every write and attempted write, newest first (admin: all; region: agencies inside its division)")
-            .RequireApiKey();
+            .RequireAuthorization(Policies.ReadAudit)
+            .ProducesProblem(401)
+            .ProducesProblem(403);
 }

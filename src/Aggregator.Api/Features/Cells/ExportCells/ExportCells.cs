@@ -1,11 +1,37 @@
 using Aggregator.Api.Data;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
+using FluentValidation;
 using Mediator;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Cells.ExportCells;
+
+/// <summary>Every cell of the latest revision of every matching report, in long form; a page of them, or all as CSV.</summary>
+/// <param name="Metric">Metric codes; repeat or comma-separate (none: every metric).</param>
+public sealed record ExportCells(
+    [FromQuery(Name = "division")] string? Division,
+    [FromQuery(Name = "year")] int? Year,
+    [FromQuery(Name = "metric")] string[]? Metric,
+    [FromQuery(Name = "sector")] string? Sector,
+    [FromQuery(Name = "page")] int? Page,
+    [FromQuery(Name = "pageSize")] int? PageSize,
+    [FromQuery(Name = "format")] string? Format,
+    [FromQuery(Name = "labels")] string? Labels) : IQuery<Listing<CellRow>>, IExportable;
+
+public sealed class ExportCellsValidator : AbstractValidator<ExportCells>
+{
+    public ExportCellsValidator()
+    {
+        RuleFor(q => q.Division).DivisionPrefix();
+        RuleFor(q => q.Sector).SectorCode();
+        RuleFor(q => q.Year).QueryYear();
+        RuleFor(q => q.Metric).MetricCodes();
+        Include(new ExportableValidator());
+    }
+}
 
 /// <summary>
 /// One cell of the latest revision of a report, in long form. <c>applicant</c> is the part 三 column, null for a metric
@@ -24,28 +50,24 @@ public sealed record CellRow(
         [Agency, AgencyName, DivisionCode, CsvWriter.Format(Year), Edition, Metric, Applicant, CsvWriter.Format(Value)];
 }
 
-public sealed record CellFilter(string? Division, string? Sector, int? Year, IReadOnlyList<Metric> Metrics)
+public sealed class ExportCellsHandler(AggregatorDbContext db) : IQueryHandler<ExportCells, Listing<CellRow>>
 {
-    /// <summary>The matching cells in a stable order: agency code, year, metric id, applicant column.</summary>
-    public IQueryable<StoredCell> Apply(AggregatorDbContext db)
+    public async ValueTask<Listing<CellRow>> Handle(ExportCells query, CancellationToken cancellationToken)
     {
-        var reports = db.Reports.Where(r => r.CurrentRevisionId != null);
-        if (!string.IsNullOrEmpty(Division))
-        {
-            reports = reports.Where(r => r.Agency.DivisionCode.StartsWith(Division));
-        }
-        if (!string.IsNullOrEmpty(Sector))
-        {
-            reports = reports.Where(r => r.Agency.Sector == Sector);
-        }
-        if (Year is { } year)
-        {
-            reports = reports.Where(r => r.Year == year);
-        }
+        var stored = await Listing<StoredCell>.Of(Cells(query), PageRequest.Of(query.Page, query.PageSize), query.Output().IsCsv, cancellationToken);
+        return new Listing<CellRow>(
+            stored.Page is { } page ? new Paged<CellRow>(page.Items.Select(c => c.ToRow()).ToArray(), page.Page, page.PageSize, page.Total) : null,
+            stored.All?.Select(c => c.ToRow()));
+    }
+
+    /// <summary>The matching cells in a stable order: agency code, year, metric id, applicant column.</summary>
+    private IQueryable<StoredCell> Cells(ExportCells query)
+    {
+        var reports = db.Reports.Within(ReportFilter.Of(query.Division, query.Sector, query.Year, query.Year));
         var cells = db.ReportCells.AsQueryable();
-        if (Metrics.Count > 0)
+        var ids = QueryList.Items(query.Metric).Select(code => MetricCatalogue.Get(code).Id).ToArray();
+        if (ids.Length > 0)
         {
-            var ids = Metrics.Select(m => m.Id).ToArray();
             cells = cells.Where(c => ids.Contains(c.MetricId));
         }
         return from c in cells.AsNoTracking()
@@ -53,74 +75,33 @@ public sealed record CellFilter(string? Division, string? Sector, int? Year, IRe
                orderby r.Agency.Code, r.Year, c.MetricId, c.Applicant
                select new StoredCell(r.Agency.Code, r.Agency.Name, r.Agency.DivisionCode, r.Year, r.CurrentRevision!.Edition, c.MetricId, c.Applicant, c.Value);
     }
-}
 
-public sealed record StoredCell(string Agency, string AgencyName, string DivisionCode, int Year, string Edition, short MetricId, short Applicant, decimal? Value)
-{
-    public CellRow ToRow()
+    private sealed record StoredCell(string Agency, string AgencyName, string DivisionCode, int Year, string Edition, short MetricId, short Applicant, decimal? Value)
     {
-        var metric = MetricCatalogue.Find(MetricId)!;
-        return new CellRow(Agency, AgencyName, DivisionCode, Year, Edition, metric.Code,
-            metric.HasApplicants ? ((Applicant)Applicant).Key() : null, Value is { } value ? Numbers.Canonical(value) : null);
+        public CellRow ToRow()
+        {
+            var metric = MetricCatalogue.Find(MetricId)!;
+            return new CellRow(Agency, AgencyName, DivisionCode, Year, Edition, metric.Code,
+                metric.HasApplicants ? ((Applicant)Applicant).Key() : null, Value is { } value ? Numbers.Canonical(value) : null);
+        }
     }
-}
-
-public sealed record ListCells(CellFilter Filter, PageRequest Page) : IQuery<Paged<CellRow>>;
-
-/// <summary>Every matching cell, unpaged, read from the database as it is written out.</summary>
-public sealed record ExportCells(CellFilter Filter) : IStreamQuery<CellRow>;
-
-public sealed class ExportCellsHandler(AggregatorDbContext db) : IQueryHandler<ListCells, Paged<CellRow>>, IStreamQueryHandler<ExportCells, CellRow>
-{
-    public async ValueTask<Paged<CellRow>> Handle(ListCells query, CancellationToken cancellationToken)
-    {
-        var cells = query.Filter.Apply(db);
-        var total = await cells.CountAsync(cancellationToken);
-        var page = await cells.Skip(query.Page.Skip).Take(query.Page.PageSize).ToListAsync(cancellationToken);
-        return new Paged<CellRow>(page.Select(c => c.ToRow()).ToArray(), query.Page.Page, query.Page.PageSize, total);
-    }
-
-    public IAsyncEnumerable<CellRow> Handle(ExportCells query, CancellationToken cancellationToken) =>
-        query.Filter.Apply(db).AsAsyncEnumerable().Select(c => c.ToRow());
 }
 
 public static class ExportCellsEndpoint
 {
-    public static void MapCells(this IEndpointRouteBuilder api) =>
-        api.MapGet("/cells", async Task<Results<Ok<Paged<CellRow>>, CsvResult, ValidationProblem>> (IMediator mediator, CancellationToken cancellationToken,
-                string? division = null, int? year = null, string[]? metric = null, string? sector = null,
-                int? page = null, int? pageSize = null, string? format = null, string? labels = null) =>
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/cells", async Task<Results<Ok<Paged<CellRow>>, CsvResult>> ([AsParameters] ExportCells query, IMediator mediator, CancellationToken cancellationToken) =>
             {
-                if (division is not null && !DivisionFilter.IsValid(division))
-                {
-                    return DivisionFilter.Problem();
-                }
-                var metrics = new List<Metric>();
-                foreach (var code in QueryList.Items(metric))
-                {
-                    if (MetricCatalogue.Find(code) is not { } found)
-                    {
-                        return Infrastructure.Problem.Invalid("metric",
-                            $"Unknown metric '{code}'. Valid metrics (GET /api/v1/metrics): {string.Join(", ", MetricCatalogue.All.Select(m => m.Code))}.");
-                    }
-                    metrics.Add(found);
-                }
-                if (Output.Parse(format, labels, out var invalid) is not { } output)
-                {
-                    return invalid!;
-                }
-                var filter = new CellFilter(division, string.IsNullOrEmpty(sector) ? null : sector, year, metrics);
-                if (output.IsCsv)
-                {
-                    var rows = mediator.CreateStream(new ExportCells(filter), cancellationToken).Select(c => c.CsvFields());
-                    return new CsvResult("cells.csv", CellRow.Columns, output.Labels, rows);
-                }
-                return TypedResults.Ok(await mediator.Send(new ListCells(filter, PageRequest.Of(page, pageSize)), cancellationToken));
+                var cells = await mediator.Send(query, cancellationToken);
+                return cells.All is { } all
+                    ? new CsvResult("cells.csv", CellRow.Columns, query.Output().Labels, all.Select(c => c.CsvFields()))
+                    : TypedResults.Ok(cells.Page!);
             })
             .WithTags("Cells")
             .WithName("ExportCells")
             .WithSummary("Every cell of the latest revision of every report, in long form: one row per agency, year, metric and applicant column")
             .WithDescription("metric repeats (or takes a comma-separated list); division is a 2-, 4- or 6-digit prefix. JSON is paged; " +
                              "format=csv streams every matching cell (page and pageSize are ignored), labels=zh gives Chinese headers. " +
-                             "A blank cell has value null (an empty CSV field), never 0.");
+                             "A blank cell has value null (an empty CSV field), never 0.")
+            .ProducesValidationProblem();
 }

@@ -1,16 +1,41 @@
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
 using Aggregator.Api.Data.Divisions;
-using Aggregator.Api.Features.Rollups.GetRollup;
+using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
+using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Completeness.GetCompleteness;
 
 /// <summary>Who has reported for a year: per group, the agencies expected, submitted, missing, late and with findings.</summary>
-public sealed record GetCompleteness(int Year, IReadOnlyList<RollupDimension> GroupBy, string? Division, string? Sector)
-    : IQuery<CompletenessResponse>;
+/// <param name="GroupBy">province, prefecture, county or sector; repeat or comma-separate (none: one group).</param>
+/// <param name="Division">A 2-, 4- or 6-digit GB/T 2260 prefix.</param>
+public sealed record GetCompleteness(
+    [FromQuery(Name = "year")] int? Year,
+    [FromQuery(Name = "groupBy")] string[]? GroupBy,
+    [FromQuery(Name = "division")] string? Division,
+    [FromQuery(Name = "sector")] string? Sector,
+    [FromQuery(Name = "format")] string? Format,
+    [FromQuery(Name = "labels")] string? Labels) : IQuery<CompletenessResponse>, IExportable
+{
+    public IReadOnlyList<Dimension> Groups() => Dimensions.Parse(QueryList.Items(GroupBy));
+}
+
+public sealed class GetCompletenessValidator : AbstractValidator<GetCompleteness>
+{
+    public GetCompletenessValidator()
+    {
+        RuleFor(q => q.Year).NotNull().WithMessage($"Name a report year from {ReportYears.First} to {ReportYears.QueryLimit}, e.g. year=2023.").QueryYear();
+        RuleFor(q => q.GroupBy).DimensionKeys(Dimensions.Regional);
+        RuleFor(q => q.Division).DivisionPrefix();
+        RuleFor(q => q.Sector).SectorCode();
+        Include(new ExportableValidator());
+    }
+}
 
 public sealed record CompletenessResponse(int Year, IReadOnlyList<string> GroupBy, IReadOnlyList<CompletenessGroup> Groups);
 
@@ -37,23 +62,13 @@ public sealed record CompletenessGroup : RegionGroup
 
 public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandler<GetCompleteness, CompletenessResponse>
 {
-    public static readonly IReadOnlyList<RollupDimension> Dimensions =
-        [RollupDimension.Province, RollupDimension.Prefecture, RollupDimension.County, RollupDimension.Sector];
-
     public async ValueTask<CompletenessResponse> Handle(GetCompleteness query, CancellationToken cancellationToken)
     {
-        var year = query.Year;
-        var agencies = db.Agencies.AsNoTracking()
-            .Where(a => (a.ActiveFrom == null || a.ActiveFrom <= year) && (a.ActiveTo == null || a.ActiveTo >= year));
-        if (query.Division is { } division)
-        {
-            agencies = agencies.Where(a => a.DivisionCode.StartsWith(division));
-        }
-        if (query.Sector is { } sector)
-        {
-            agencies = agencies.Where(a => a.Sector == sector);
-        }
-        var expected = await agencies
+        var year = query.Year!.Value;
+        var groupBy = query.Groups();
+        var expected = await db.Agencies.AsNoTracking()
+            .ActiveIn(year)
+            .Within(ReportFilter.Of(query.Division, query.Sector))
             .OrderBy(a => a.Code)
             .Select(a => new
             {
@@ -65,7 +80,7 @@ public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandl
             .ToListAsync(cancellationToken);
 
         var groups = expected
-            .GroupBy(e => string.Join("/", query.GroupBy.Select(d => Key(d, e.Agency))))
+            .GroupBy(e => string.Join("/", groupBy.Select(d => Key(d, e.Agency))))
             .Select(group =>
             {
                 var first = group.First().Agency;
@@ -75,7 +90,7 @@ public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandl
                     .Where(l => l.SubmittedAt > l.Deadline)
                     .ToArray();
                 var count = group.Count();
-                return Keyed(query.GroupBy, first) with
+                return Keyed(groupBy, first) with
                 {
                     Expected = count,
                     Submitted = submitted.Length,
@@ -87,18 +102,18 @@ public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandl
             })
             .OrderBy(g => g.Province).ThenBy(g => g.Prefecture).ThenBy(g => g.County).ThenBy(g => g.Sector)
             .ToArray();
-        return new CompletenessResponse(year, query.GroupBy.Select(RollupDimensions.Key).ToArray(), groups);
+        return new CompletenessResponse(year, groupBy.Select(d => d.Key()).ToArray(), groups);
     }
 
-    private static string Key(RollupDimension dimension, AgencyReference agency) => dimension switch
+    private static string Key(Dimension dimension, AgencyReference agency) => dimension switch
     {
-        RollupDimension.Province => DivisionDirectory.Find(agency.DivisionCode)?.ProvinceCode ?? "",
-        RollupDimension.Prefecture => DivisionDirectory.Find(agency.DivisionCode)?.PrefectureCode ?? "",
-        RollupDimension.County => agency.DivisionCode,
+        Dimension.Province => DivisionDirectory.Find(agency.DivisionCode)?.ProvinceCode ?? "",
+        Dimension.Prefecture => DivisionDirectory.Find(agency.DivisionCode)?.PrefectureCode ?? "",
+        Dimension.County => agency.DivisionCode,
         _ => agency.Sector,
     };
 
-    private static CompletenessGroup Keyed(IReadOnlyList<RollupDimension> groupBy, AgencyReference agency)
+    private static CompletenessGroup Keyed(IReadOnlyList<Dimension> groupBy, AgencyReference agency)
     {
         var group = new CompletenessGroup { Expected = 0, Submitted = 0, ReportingRate = null, Missing = [], Late = [], WithFindings = [] };
         foreach (var dimension in groupBy)
@@ -106,12 +121,29 @@ public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandl
             var key = Key(dimension, agency);
             group = dimension switch
             {
-                RollupDimension.Province => group with { Province = key },
-                RollupDimension.Prefecture => group with { Prefecture = key },
-                RollupDimension.County => group with { County = key },
+                Dimension.Province => group with { Province = key },
+                Dimension.Prefecture => group with { Prefecture = key },
+                Dimension.County => group with { County = key },
                 _ => group with { Sector = key },
             };
         }
         return RegionGroup.Named(group);
     }
+}
+
+public static class GetCompletenessEndpoint
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/completeness", async Task<Results<Ok<CompletenessResponse>, CsvResult>> ([AsParameters] GetCompleteness query, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                var completeness = await mediator.Send(query, cancellationToken);
+                var output = query.Output();
+                return output.IsCsv ? CompletenessCsv.Result(query.Groups(), completeness, output.Labels) : TypedResults.Ok(completeness);
+            })
+            .WithTags("Completeness")
+            .WithName("GetCompleteness")
+            .WithSummary("Who has reported for a year: expected, submitted, missing, late and with findings, per group")
+            .WithDescription("groupBy: province, prefecture, county or sector (repeat or comma-separate; none: one group). " +
+                             "format=csv answers CSV (labels=zh: Chinese headers). Late means the first revision arrived after 31 January (departments) or 31 March (people's governments) of the following year, Beijing time.")
+            .ProducesValidationProblem();
 }

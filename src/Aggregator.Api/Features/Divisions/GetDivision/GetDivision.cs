@@ -1,5 +1,5 @@
 using Aggregator.Api.Data;
-using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Problems;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,17 +10,14 @@ public sealed record DivisionSummary(string Code, string Name, string Level);
 /// <summary>A division with its parent (null for a province) and the divisions directly under it.</summary>
 public sealed record DivisionResponse(string Code, string Name, string Level, DivisionSummary? Parent, IReadOnlyList<DivisionSummary> Children);
 
-public sealed record GetDivision(string Code) : IQuery<DivisionResponse?>;
+public sealed record GetDivision(string Code) : IQuery<DivisionResponse>;
 
-public sealed class GetDivisionHandler(AggregatorDbContext db) : IQueryHandler<GetDivision, DivisionResponse?>
+public sealed class GetDivisionHandler(AggregatorDbContext db) : IQueryHandler<GetDivision, DivisionResponse>
 {
-    public async ValueTask<DivisionResponse?> Handle(GetDivision query, CancellationToken cancellationToken)
+    public async ValueTask<DivisionResponse> Handle(GetDivision query, CancellationToken cancellationToken)
     {
-        var division = await db.Divisions.AsNoTracking().SingleOrDefaultAsync(d => d.Code == query.Code, cancellationToken);
-        if (division is null)
-        {
-            return null;
-        }
+        var division = await db.Divisions.AsNoTracking().SingleOrDefaultAsync(d => d.Code == query.Code, cancellationToken)
+                       ?? throw new NotFoundException($"No GB/T 2260 division with code '{query.Code}'.");
         var parent = division.ParentCode is null ? null
             : await db.Divisions.AsNoTracking().Where(d => d.Code == division.ParentCode)
                 .Select(d => new DivisionSummary(d.Code, d.Name, d.Level)).SingleOrDefaultAsync(cancellationToken);
@@ -32,11 +29,9 @@ public sealed class GetDivisionHandler(AggregatorDbContext db) : IQueryHandler<G
 
 public static class GetDivisionEndpoint
 {
-    public static void MapDivisions(this IEndpointRouteBuilder api) =>
-        api.MapGet("/divisions/{code}", async Task<Results<Ok<DivisionResponse>, ProblemHttpResult>> (string code, IMediator mediator, CancellationToken cancellationToken) =>
-                await mediator.Send(new GetDivision(code), cancellationToken) is { } division
-                    ? TypedResults.Ok(division)
-                    : Problem.Of(404, "Not found.", $"No GB/T 2260 division with code '{code}'."))
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/divisions/{code}", async Task<Ok<DivisionResponse>> (string code, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetDivision(code), cancellationToken)))
             .WithTags("Divisions")
             .WithName("GetDivision")
             .WithSummary("A GB/T 2260 division (province, prefecture or county) with its parent and children")

@@ -1,23 +1,22 @@
-using Aggregator.Api.Features.Reports;
-using Aggregator.Api.Features.Reports.SubmitReport;
-using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Data;
+using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Infrastructure.Access;
+using Aggregator.Api.Infrastructure.Audit;
+using Aggregator.Api.Infrastructure.Problems;
 using Aggregator.Domain;
 using Aggregator.Importer;
+using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Imports.ImportReport;
 
 /// <summary>
-/// Reads a published report (text or HTML) into the report document. With <paramref name="SubmitAs"/> the result is
-/// also submitted as a revision, but only when no cell had to be left blank for want of certainty.
+/// Reads a published report (text or HTML) into the report document. With <paramref name="Submit"/> the result is
+/// also stored as a revision of <paramref name="Agency"/>'s report for <paramref name="Year"/> (default: the year in
+/// the title), but only when no cell had to be left blank for want of certainty.
 /// </summary>
-public sealed record ImportReport(byte[] Body, string MediaType, string? Charset, SubmitTarget? SubmitAs) : ICommand<ImportedReport>;
-
-/// <summary>Where an imported report goes: the agency, and the year (null: the year named in the title).</summary>
-public sealed record SubmitTarget(string AgencyCode, int? Year);
-
-/// <param name="Created">True when the submission created the report (its revision 1).</param>
-public sealed record ImportedReport(ImportResponse Response, bool Created);
+public sealed record ImportReport(PublishedReport Report, string? Agency, int? Year, bool Submit) : ICommand<ImportResponse>;
 
 /// <summary>A diagnostic of the importer.</summary>
 /// <param name="Path">The document path it concerns, or "" for the whole report.</param>
@@ -31,6 +30,7 @@ public sealed record ImportDiagnosticResponse(string Path, string Reason, int? L
 /// <param name="ProposedSector">The sector the agency's name points to (GET /api/v1/sectors), when one fits.</param>
 /// <param name="Year">The report year named in the title, when found.</param>
 /// <param name="Revision">The stored revision, when the import was submitted.</param>
+/// <param name="Submission">When submitted: created (the report's first revision), revised (a new revision) or unchanged (the same document again).</param>
 public sealed record ImportResponse(
     string? Agency,
     string? ProposedSector,
@@ -38,39 +38,97 @@ public sealed record ImportResponse(
     ReportDocument Document,
     IReadOnlyList<ImportDiagnosticResponse> Diagnostics,
     IReadOnlyList<Finding> Findings,
-    RevisionResponse? Revision);
-
-/// <summary>The import read no report, or one that cannot be submitted as it is (→ 422 with the diagnostics).</summary>
-public sealed class ImportRefusedException(string message, IReadOnlyList<ImportDiagnosticResponse> diagnostics) : Exception(message)
+    RevisionResponse? Revision,
+    SubmissionOutcome? Submission) : IAuditSubject
 {
-    public IReadOnlyList<ImportDiagnosticResponse> Diagnostics { get; } = diagnostics;
+    int? IAuditSubject.AuditYear => Revision?.Year;
+    int? IAuditSubject.AuditRevision => Revision?.Revision;
 }
 
-public sealed class ImportReportHandler(IMediator mediator) : ICommandHandler<ImportReport, ImportedReport>
+public sealed class ImportReportValidator : AbstractValidator<ImportReport>
 {
-    public async ValueTask<ImportedReport> Handle(ImportReport command, CancellationToken cancellationToken)
+    public ImportReportValidator()
     {
-        var result = ReportImporter.Import(command.Body, command.MediaType, command.Charset);
+        RuleFor(c => c.Agency).NotEmpty().When(c => c.Submit).WithMessage("submit=true needs the code of the agency to submit for (agency=…).");
+        RuleFor(c => c.Year).QueryYear();
+    }
+}
+
+public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access, TimeProvider clock) : ICommandHandler<ImportReport, ImportResponse>
+{
+    private const string Refused = "The report could not be imported as it is.";
+
+    public async ValueTask<ImportResponse> Handle(ImportReport command, CancellationToken cancellationToken)
+    {
+        var result = ReportImporter.Import(command.Report.Body, command.Report.MediaType, command.Report.Charset);
         var diagnostics = result.Diagnostics
             .Select(d => new ImportDiagnosticResponse(d.Path, d.Reason, d.Line, d.Severity == DiagnosticSeverity.Blocking ? "blocking" : "info"))
             .ToArray();
         if (result.Document is null)
         {
-            throw new ImportRefusedException("No table of the annual report template was found in the text; it does not look like a 政府信息公开工作年度报告.", diagnostics);
+            throw new UnprocessableException(Refused,
+                "No table of the annual report template was found in the text; it does not look like a 政府信息公开工作年度报告.", Diagnosed(diagnostics));
         }
-        var response = new ImportResponse(result.AgencyName, SectorCatalogue.Propose(result.AgencyName)?.Code, result.Year, result.Document, diagnostics, result.Findings, null);
-        if (command.SubmitAs is not { } target)
+        var response = new ImportResponse(result.AgencyName, SectorCatalogue.Propose(result.AgencyName)?.Code, result.Year, result.Document,
+            diagnostics, result.Findings, null, null);
+        if (!command.Submit)
         {
-            return new ImportedReport(response, false);
+            return response;
         }
-        var year = target.Year ?? result.Year ?? throw new InputException("year", "The report's title names no year; give it with year=….");
+        var year = command.Year ?? result.Year ?? throw new InputException("year", "The report's title names no year; give it with year=….");
         if (result.HasBlockingDiagnostics)
         {
-            throw new ImportRefusedException(
+            throw new UnprocessableException(Refused,
                 "Some published values could not be read with certainty and were left blank; submitting would lose them. " +
-                "Correct the document from the diagnostics and submit it with PUT /api/v1/agencies/{code}/reports/{year}.", diagnostics);
+                "Correct the document from the diagnostics and submit it with PUT /api/v1/agencies/{code}/reports/{year}.", Diagnosed(diagnostics));
         }
-        var submitted = await mediator.Send(new SubmitReport(target.AgencyCode, year, result.Document, null), cancellationToken);
-        return new ImportedReport(response with { Revision = submitted.Revision }, submitted.Created);
+        if (!ReportYears.IsReportable(year, clock.GetUtcNow()))
+        {
+            throw new InputException("year", $"Reports cover a completed calendar year from {ReportYears.First} " +
+                                             $"to {ReportYears.LastCompleted(clock.GetUtcNow())}; got {year}.");
+        }
+        var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == command.Agency, cancellationToken)
+                     ?? throw new NotFoundException($"No agency with code '{command.Agency}'. Register it first (POST /api/v1/agencies).");
+        await access.DemandAsync(new AgencyResource(agency.Code, agency.DivisionCode), Operations.WriteReports);
+        var stored = await revisions.StoreAsync(agency, year, result.Document, null, cancellationToken);
+        return response with { Revision = RevisionResponse.From(agency.Code, year, stored.Revision), Submission = stored.Outcome };
     }
+
+    private static Dictionary<string, object?> Diagnosed(IReadOnlyList<ImportDiagnosticResponse> diagnostics) => new() { ["diagnostics"] = diagnostics };
+}
+
+public static class ImportReportEndpoint
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/imports", async Task<Results<Ok<ImportResponse>, Created<ImportResponse>>> (
+                PublishedReport body, string? agency, int? year, bool? submit, HttpResponse response, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                var imported = await mediator.Send(new ImportReport(body, agency, year, submit == true), cancellationToken);
+                if (imported.Revision is not { } revision)
+                {
+                    return TypedResults.Ok(imported);
+                }
+                response.Headers.ETag = revision.ETag;
+                return imported.Submission == SubmissionOutcome.Created
+                    ? TypedResults.Created($"/api/v1/agencies/{Uri.EscapeDataString(revision.Agency)}/reports/{revision.Year}", imported)
+                    : TypedResults.Ok(imported);
+            })
+            .WithTags("Imports")
+            .WithName("ImportReport")
+            .WithSummary("Read a published report (text or HTML) into the report document; optionally submit it")
+            .WithDescription("Body: the report as text/plain or text/html (UTF-8, or GB18030/GBK/GB2312 named by the charset parameter or a <meta charset>). " +
+                             "Nothing is stored unless submit=true, which needs agency and year (year defaults to the one in the title) and the API key; " +
+                             "a result with blocking diagnostics is then refused with 422.")
+            .Accepts<string>("text/plain", "text/html")
+            .Audited("ImportReport", IsSubmission)
+            .RequireAuthorization(Policies.KeyToSubmit)
+            .ProducesValidationProblem()
+            .ProducesProblem(401)
+            .ProducesProblem(403)
+            .ProducesProblem(404)
+            .ProducesProblem(413)
+            .ProducesProblem(415)
+            .ProducesProblem(422);
+
+    private static bool IsSubmission(HttpRequest request) => bool.TryParse(request.Query["submit"], out var submit) && submit;
 }

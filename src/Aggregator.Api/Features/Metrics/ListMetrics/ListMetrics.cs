@@ -33,8 +33,8 @@ public sealed class ListMetricsHandler : IQueryHandler<ListMetrics, IReadOnlyLis
 
 public static class ListMetricsEndpoint
 {
-    public static void MapMetrics(this IEndpointRouteBuilder api) =>
-        api.MapGet("/metrics", async (IMediator mediator, CancellationToken cancellationToken) =>
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/metrics", async Task<Ok<IReadOnlyList<MetricResponse>>> (IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new ListMetrics(), cancellationToken)))
             .WithTags("Metrics")
             .WithName("ListMetrics")

@@ -1,16 +1,25 @@
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
-using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Problems;
+using FluentValidation;
 using Aggregator.Domain;
 using Mediator;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Reports.CompareReports;
 
 /// <summary>An agency's report for <paramref name="Year"/> beside its report for <paramref name="With"/>, latest revisions.</summary>
-public sealed record CompareReports(string AgencyCode, int Year, int With) : IQuery<ReportComparison>;
+public sealed record CompareReports(string AgencyCode, int Year, int? With) : IQuery<ReportComparison>;
+
+public sealed class CompareReportsValidator : AbstractValidator<CompareReports>
+{
+    public CompareReportsValidator()
+    {
+        RuleFor(q => q.With).NotNull().WithMessage(q => $"Name the year to compare with, e.g. with={q.Year - 1}.");
+        RuleFor(q => q.With).NotEqual(q => q.Year).WithMessage(q => $"Compare {q.Year} with another year, not with itself.");
+    }
+}
 
 /// <summary>
 /// Every metric both reports carry, with both values and the change. When the editions differ, only the metrics of both
@@ -37,13 +46,14 @@ public sealed class CompareReportsHandler(AggregatorDbContext db) : IQueryHandle
 {
     public async ValueTask<ReportComparison> Handle(CompareReports query, CancellationToken cancellationToken)
     {
+        var with = query.With!.Value;
         var current = await db.Revisions.AsNoTracking()
-            .Where(r => r.Report.Agency.Code == query.AgencyCode && (r.Report.Year == query.Year || r.Report.Year == query.With)
+            .Where(r => r.Report.Agency.Code == query.AgencyCode && (r.Report.Year == query.Year || r.Report.Year == with)
                         && r.Report.CurrentRevisionId == r.Id)
             .Select(r => new { r.Report.Year, r.Document })
             .ToDictionaryAsync(r => r.Year, r => r.Document, cancellationToken);
         var document = Read(query, query.Year, current);
-        var other = Read(query, query.With, current);
+        var other = Read(query, with, current);
 
         var metrics = new List<MetricComparison>();
         var skipped = new List<SkippedMetric>();
@@ -63,7 +73,7 @@ public sealed class CompareReportsHandler(AggregatorDbContext db) : IQueryHandle
                     value is { } v && withValue is { } w ? Numbers.Canonical(v - w) : null));
             }
         }
-        return new ReportComparison(query.AgencyCode, query.Year, query.With, document.Edition.Code(), other.Edition.Code(), metrics, skipped);
+        return new ReportComparison(query.AgencyCode, query.Year, with, document.Edition.Code(), other.Edition.Code(), metrics, skipped);
     }
 
     private static ReportDocument Read(CompareReports query, int year, Dictionary<int, string> current) =>
@@ -76,23 +86,14 @@ public sealed class CompareReportsHandler(AggregatorDbContext db) : IQueryHandle
 
 public static class CompareReportsEndpoint
 {
-    public static void MapCompareReports(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/{year:int}/compare", async Task<Results<Ok<ReportComparison>, ValidationProblem>> (
-                string code, int year, IMediator mediator, CancellationToken cancellationToken, [FromQuery(Name = "with")] int? withYear = null) =>
-            {
-                if (withYear is not { } other)
-                {
-                    return Problem.Invalid("with", "Name the year to compare with, e.g. with=" + (year - 1) + ".");
-                }
-                if (other == year)
-                {
-                    return Problem.Invalid("with", $"Compare {year} with another year, not with itself.");
-                }
-                return TypedResults.Ok(await mediator.Send(new CompareReports(code, year, other), cancellationToken));
-            })
+    public static void Map(IEndpointRouteBuilder reports) =>
+        reports.MapGet("/{year:int}/compare", async Task<Ok<ReportComparison>> (
+                string code, int year, [FromQuery(Name = "with")] int? withYear, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new CompareReports(code, year, withYear), cancellationToken)))
             .WithName("CompareReports")
             .WithSummary("Compare the latest revisions of an agency's reports for two years, metric by metric")
             .WithDescription("change = value − withValue, null when either cell is blank. Across editions only the metrics of both editions are " +
                              "compared; the others are listed in skipped with the reason.")
+            .ProducesValidationProblem()
             .ProducesProblem(404);
 }

@@ -1,14 +1,34 @@
 using Aggregator.Api.Data;
-using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Infrastructure.Problems;
+using FluentValidation;
 using Aggregator.Domain;
 using Mediator;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Reports.DiffRevisions;
 
 /// <summary>What a correction changed: revision <paramref name="Revision"/> against the earlier revision <paramref name="From"/>.</summary>
-public sealed record DiffRevisions(string AgencyCode, int Year, int Revision, int From) : IQuery<RevisionDiff>;
+/// <param name="From">The earlier revision; null for the one before <paramref name="Revision"/>.</param>
+public sealed record DiffRevisions(string AgencyCode, int Year, int Revision, int? From) : IQuery<RevisionDiff>
+{
+    public int Earlier => From ?? Revision - 1;
+}
+
+public sealed class DiffRevisionsValidator : AbstractValidator<DiffRevisions>
+{
+    public DiffRevisionsValidator()
+    {
+        RuleFor(q => q.Revision).GreaterThanOrEqualTo(1).WithMessage("Must be a revision number, from 1.");
+        RuleFor(q => q.From)
+            .Must((q, _) => q.Earlier >= 1)
+            .WithMessage(q => q.From is null && q.Revision == 1
+                ? "Revision 1 is the first; there is no earlier revision to compare it with."
+                : "Must be a revision number, from 1.")
+            .DependentRules(() => RuleFor(q => q.From)
+                .Must((q, _) => q.Earlier < q.Revision)
+                .WithMessage(q => $"Must be an earlier revision than {q.Revision}."));
+    }
+}
 
 /// <summary>
 /// The cells and narrative parts that differ between two revisions, in template order. When the edition changed, the
@@ -40,10 +60,11 @@ public sealed class DiffRevisionsHandler(AggregatorDbContext db) : IQueryHandler
     {
         var revisions = await db.Revisions.AsNoTracking()
             .Where(r => r.Report.Agency.Code == query.AgencyCode && r.Report.Year == query.Year
-                        && (r.Number == query.Revision || r.Number == query.From))
+                        && (r.Number == query.Revision || r.Number == query.Earlier))
             .ToDictionaryAsync(r => r.Number, r => r.Document, cancellationToken);
-        var earlier = Read(query, query.From, revisions);
+        // The revision asked for first: a diff of a revision that does not exist is about that revision.
         var later = Read(query, query.Revision, revisions);
+        var earlier = Read(query, query.Earlier, revisions);
 
         var changes = new List<RevisionChange>();
         Narrative(changes, "overview", earlier.Overview, later.Overview);
@@ -73,7 +94,7 @@ public sealed class DiffRevisionsHandler(AggregatorDbContext db) : IQueryHandler
         }
         Narrative(changes, "problems", earlier.Problems, later.Problems);
         Narrative(changes, "otherMatters", earlier.OtherMatters, later.OtherMatters);
-        return new RevisionDiff(query.AgencyCode, query.Year, query.Revision, query.From, later.Edition.Code(), earlier.Edition.Code(), changes);
+        return new RevisionDiff(query.AgencyCode, query.Year, query.Revision, query.Earlier, later.Edition.Code(), earlier.Edition.Code(), changes);
     }
 
     private static void Narrative(List<RevisionChange> changes, string path, string? from, string? to)
@@ -94,25 +115,13 @@ public sealed class DiffRevisionsHandler(AggregatorDbContext db) : IQueryHandler
 
 public static class DiffRevisionsEndpoint
 {
-    public static void MapDiffRevisions(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/{year:int}/revisions/{revision:int}/diff", async Task<Results<Ok<RevisionDiff>, ValidationProblem>> (
-                string code, int year, int revision, IMediator mediator, CancellationToken cancellationToken, int? from = null) =>
-            {
-                var earlier = from ?? revision - 1;
-                if (earlier < 1)
-                {
-                    return Problem.Invalid("from", from is null && revision == 1
-                        ? "Revision 1 is the first; there is no earlier revision to compare it with."
-                        : "Must be a revision number, from 1.");
-                }
-                if (earlier >= revision)
-                {
-                    return Problem.Invalid("from", $"Must be an earlier revision than {revision}.");
-                }
-                return TypedResults.Ok(await mediator.Send(new DiffRevisions(code, year, revision, earlier), cancellationToken));
-            })
+    public static void Map(IEndpointRouteBuilder reports) =>
+        reports.MapGet("/{year:int}/revisions/{revision:int}/diff", async Task<Ok<RevisionDiff>> (
+                string code, int year, int revision, int? from, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new DiffRevisions(code, year, revision, from), cancellationToken)))
             .WithName("DiffRevisions")
             .WithSummary("List the cells and narrative parts a correction changed (from defaults to the revision before)")
             .WithDescription("A blank cell is null; blank → 0 is a change. Across an edition change, cells of one edition only are listed as added or removed.")
+            .ProducesValidationProblem()
             .ProducesProblem(404);
 }

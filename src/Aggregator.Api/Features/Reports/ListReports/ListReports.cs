@@ -1,11 +1,39 @@
 using Aggregator.Api.Data;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
+using FluentValidation;
 using Mediator;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Aggregator.Api.Features.Reports.ListReports;
+
+/// <summary>The latest revision of every report that matches, in list order (agency code, year); a page, or all as CSV.</summary>
+/// <param name="Edition">2019 or 2021.</param>
+/// <param name="HasFindings">true: only reports whose latest revision breaks a consistency rule; false: only those that break none.</param>
+public sealed record ListReports(
+    [FromQuery(Name = "division")] string? Division,
+    [FromQuery(Name = "sector")] string? Sector,
+    [FromQuery(Name = "year")] int? Year,
+    [FromQuery(Name = "edition")] string? Edition,
+    [FromQuery(Name = "hasFindings")] bool? HasFindings,
+    [FromQuery(Name = "page")] int? Page,
+    [FromQuery(Name = "pageSize")] int? PageSize,
+    [FromQuery(Name = "format")] string? Format,
+    [FromQuery(Name = "labels")] string? Labels) : IQuery<Listing<ReportSummary>>, IExportable;
+
+public sealed class ListReportsValidator : AbstractValidator<ListReports>
+{
+    public ListReportsValidator()
+    {
+        RuleFor(q => q.Division).DivisionPrefix();
+        RuleFor(q => q.Sector).SectorCode();
+        RuleFor(q => q.Year).QueryYear();
+        RuleFor(q => q.Edition).Must(e => e is null || Editions.TryParse(e, out _)).WithMessage("Must be 2019 or 2021.");
+        Include(new ExportableValidator());
+    }
+}
 
 public sealed record ReportSummary(
     string Agency, string AgencyName, string DivisionCode, string Sector, int Year, string Edition,
@@ -25,87 +53,40 @@ public sealed record ReportSummary(
     ];
 }
 
-public sealed record ReportFilter(string? Division, string? Sector, int? Year, string? Edition, bool? HasFindings)
+public sealed class ListReportsHandler(AggregatorDbContext db) : IQueryHandler<ListReports, Listing<ReportSummary>>
 {
-    /// <summary>The latest revision of every report that matches, in list order (agency code, year).</summary>
-    public IQueryable<ReportSummary> Apply(AggregatorDbContext db)
+    public async ValueTask<Listing<ReportSummary>> Handle(ListReports query, CancellationToken cancellationToken)
     {
-        var reports = db.Reports.AsNoTracking().Where(r => r.CurrentRevisionId != null);
-        if (!string.IsNullOrEmpty(Division))
-        {
-            reports = reports.Where(r => r.Agency.DivisionCode.StartsWith(Division));
-        }
-        if (!string.IsNullOrEmpty(Sector))
-        {
-            reports = reports.Where(r => r.Agency.Sector == Sector);
-        }
-        if (Year is { } year)
-        {
-            reports = reports.Where(r => r.Year == year);
-        }
-        if (Edition is { } edition)
+        var reports = db.Reports.AsNoTracking().Within(ReportFilter.Of(query.Division, query.Sector, query.Year, query.Year));
+        if (query.Edition is { } edition)
         {
             reports = reports.Where(r => r.CurrentRevision!.Edition == edition);
         }
-        if (HasFindings is { } hasFindings)
+        if (query.HasFindings is { } hasFindings)
         {
             reports = hasFindings ? reports.Where(r => r.CurrentRevision!.FindingCount > 0) : reports.Where(r => r.CurrentRevision!.FindingCount == 0);
         }
-        return reports
+        var summaries = reports
             .OrderBy(r => r.Agency.Code).ThenBy(r => r.Year)
             .Select(r => new ReportSummary(r.Agency.Code, r.Agency.Name, r.Agency.DivisionCode, r.Agency.Sector, r.Year,
                 r.CurrentRevision!.Edition, r.CurrentRevision.Number, r.CurrentRevision.SubmittedAt, r.CurrentRevision.ContentHash,
                 r.CurrentRevision.FindingCount));
+        return await Listing<ReportSummary>.Of(summaries, PageRequest.Of(query.Page, query.PageSize), query.Output().IsCsv, cancellationToken);
     }
-}
-
-public sealed record ListReports(ReportFilter Filter, PageRequest Page) : IQuery<Paged<ReportSummary>>;
-
-/// <summary>Every report that matches, unpaged, read from the database as it is written out.</summary>
-public sealed record ExportReports(ReportFilter Filter) : IStreamQuery<ReportSummary>;
-
-public sealed class ListReportsHandler(AggregatorDbContext db) : IQueryHandler<ListReports, Paged<ReportSummary>>, IStreamQueryHandler<ExportReports, ReportSummary>
-{
-    public async ValueTask<Paged<ReportSummary>> Handle(ListReports query, CancellationToken cancellationToken)
-    {
-        var reports = query.Filter.Apply(db);
-        var total = await reports.CountAsync(cancellationToken);
-        var page = await reports.Skip(query.Page.Skip).Take(query.Page.PageSize).ToListAsync(cancellationToken);
-        return new Paged<ReportSummary>(page, query.Page.Page, query.Page.PageSize, total);
-    }
-
-    public IAsyncEnumerable<ReportSummary> Handle(ExportReports query, CancellationToken cancellationToken) =>
-        query.Filter.Apply(db).AsAsyncEnumerable();
 }
 
 public static class ListReportsEndpoint
 {
-    public static void MapListReports(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/", async Task<Results<Ok<Paged<ReportSummary>>, CsvResult, ValidationProblem>> (IMediator mediator, CancellationToken cancellationToken,
-                string? division = null, string? sector = null, int? year = null, string? edition = null, bool? hasFindings = null,
-                int? page = null, int? pageSize = null, string? format = null, string? labels = null) =>
+    public static void Map(IEndpointRouteBuilder reports) =>
+        reports.MapGet("/", async Task<Results<Ok<Paged<ReportSummary>>, CsvResult>> ([AsParameters] ListReports query, IMediator mediator, CancellationToken cancellationToken) =>
             {
-                if (division is not null && !DivisionFilter.IsValid(division))
-                {
-                    return DivisionFilter.Problem();
-                }
-                if (edition is not null && !Editions.TryParse(edition, out _))
-                {
-                    return Infrastructure.Problem.Invalid("edition", "Must be 2019 or 2021.");
-                }
-                if (Output.Parse(format, labels, out var invalid) is not { } output)
-                {
-                    return invalid!;
-                }
-                var filter = new ReportFilter(division, sector, year, edition, hasFindings);
-                if (output.IsCsv)
-                {
-                    var rows = mediator.CreateStream(new ExportReports(filter), cancellationToken).Select(r => r.CsvFields());
-                    return new CsvResult("reports.csv", ReportSummary.Columns, output.Labels, rows);
-                }
-                return TypedResults.Ok(await mediator.Send(new ListReports(filter, PageRequest.Of(page, pageSize)), cancellationToken));
+                var listing = await mediator.Send(query, cancellationToken);
+                return listing.All is { } all
+                    ? new CsvResult("reports.csv", ReportSummary.Columns, query.Output().Labels, all.Select(r => r.CsvFields()))
+                    : TypedResults.Ok(listing.Page!);
             })
             .WithName("ListReports")
             .WithSummary("List the latest revision of every report, filtered and paged")
-            .WithDescription("format=csv streams every matching report (page and pageSize are ignored); labels=zh gives the CSV Chinese headers.");
+            .WithDescription("format=csv streams every matching report (page and pageSize are ignored); labels=zh gives the CSV Chinese headers.")
+            .ProducesValidationProblem();
 }

@@ -1,385 +1,84 @@
-using System.Text.Json.Serialization;
-using Aggregator.Api.Data;
-using Aggregator.Api.Data.Divisions;
+using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
+using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Aggregator.Api.Features.Rollups.GetRollup;
 
-/// <summary>What a rollup can group by.</summary>
-public enum RollupDimension
-{
-    Province,
-    Prefecture,
-    County,
-    Agency,
-    Sector,
-    Year,
-    Applicant,
-}
-
-/// <summary>What a rollup row can be compared with.</summary>
-public enum RollupComparison
-{
-    /// <summary>The same group keys one year earlier, under the same filters.</summary>
-    PreviousYear,
-}
-
 /// <summary>Sums of metrics over the latest revision of every report that matches the filters, per group.</summary>
-/// <param name="Applicants">The applicant columns to sum: one (default total), or all when grouping by applicant.</param>
-/// <param name="Compare">
-/// With <see cref="RollupComparison.PreviousYear"/> each row also carries the previous year's values and the change;
-/// the caller ensures the groups have one year each (year in <paramref name="GroupBy"/>, or YearFrom = YearTo).
-/// </param>
+/// <param name="Metric">Metric codes (GET /api/v1/metrics); repeat or comma-separate.</param>
+/// <param name="GroupBy">province, prefecture, county, agency, sector, year, applicant; repeat or comma-separate.</param>
+/// <param name="Division">A 2-, 4- or 6-digit GB/T 2260 prefix.</param>
+/// <param name="Applicant">The column of part 三 metrics to sum (default total).</param>
+/// <param name="Compare">previousYear: each row also carries the same group's values one year earlier, and the change.</param>
 public sealed record GetRollup(
-    IReadOnlyList<Metric> Metrics,
-    IReadOnlyList<RollupDimension> GroupBy,
-    string? Division,
-    string? Sector,
-    int? YearFrom,
-    int? YearTo,
-    IReadOnlyList<Applicant> Applicants,
-    RollupComparison? Compare = null) : IQuery<RollupResponse>;
+    [FromQuery(Name = "metric")] string[]? Metric,
+    [FromQuery(Name = "groupBy")] string[]? GroupBy,
+    [FromQuery(Name = "division")] string? Division,
+    [FromQuery(Name = "sector")] string? Sector,
+    [FromQuery(Name = "yearFrom")] int? YearFrom,
+    [FromQuery(Name = "yearTo")] int? YearTo,
+    [FromQuery(Name = "applicant")] string? Applicant,
+    [FromQuery(Name = "compare")] string? Compare,
+    [FromQuery(Name = "format")] string? Format,
+    [FromQuery(Name = "labels")] string? Labels) : IQuery<RollupResponse>, IExportable;
 
-public sealed record RollupResponse(IReadOnlyList<string> Metrics, IReadOnlyList<string> GroupBy, IReadOnlyList<string> Applicants, IReadOnlyList<RollupRow> Rows);
-
-/// <summary>
-/// One group. Only the keys named in groupBy are present, each with its name beside it (prefecture 654200,
-/// prefectureName 塔城地区). An agency above a level rolls up under its own division at that level. <c>values</c> holds each metric's sum (blank cells counted
-/// as 0; null when no report in the group carries the metric, e.g. a 2019-only metric in 2021), <c>blanks</c> how many
-/// blank cells went into each sum, <c>reports</c> how many reports the group holds.
-/// With compare=previousYear, <c>previous</c> holds each metric's value in the same group one year earlier and
-/// <c>change</c> = value − previous. Both are null where there is nothing to compare: no previous value, or a metric that
-/// does not compare across editions summed over reports not all of its edition (in either year). <c>change</c> is
-/// also null when either sum is made of blank cells only: blanks count as 0 in a sum, but a difference of nothing
-/// published would read as a real change.
-/// </summary>
-public sealed record RollupRow : RegionGroup
+public sealed class GetRollupValidator : AbstractValidator<GetRollup>
 {
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Agency { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? AgencyName { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Year { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Applicant { get; init; }
-    public required Dictionary<string, decimal?> Values { get; init; }
-    public required int Reports { get; init; }
-    public required Dictionary<string, int> Blanks { get; init; }
-    /// <summary>Agency-years expected in the group: agencies registered and active in each year of the group.</summary>
-    public int Expected { get; init; }
-    /// <summary>Reports submitted / expected (null when none is expected): tells "zero" from "not reported".</summary>
-    public decimal? ReportingRate { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, decimal?>? Previous { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, decimal?>? Change { get; init; }
-}
-
-public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock) : IQueryHandler<GetRollup, RollupResponse>
-{
-    private static string Expression(RollupDimension dimension) => dimension switch
+    public GetRollupValidator()
     {
-        RollupDimension.Province => "d.province_code::text",
-        RollupDimension.Prefecture => "d.prefecture_code::text",
-        RollupDimension.County => "a.division_code::text",
-        RollupDimension.Agency => "a.code",
-        RollupDimension.Sector => "a.sector",
-        RollupDimension.Year => "r.year",
-        RollupDimension.Applicant => "c.applicant",
-        _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
-    };
-
-    public async ValueTask<RollupResponse> Handle(GetRollup query, CancellationToken cancellationToken)
-    {
-        var current = await Aggregate(query, cancellationToken);
-        var rows = current.Select(g => g.Row).ToArray();
-        if (query.Compare == RollupComparison.PreviousYear)
-        {
-            var earlier = await Aggregate(query with { YearFrom = query.YearFrom - 1, YearTo = query.YearTo - 1 }, cancellationToken);
-            var byKey = earlier.ToDictionary(g => GroupKey(query, g.Row, yearShift: 0));
-            rows = current.Select(g => WithPrevious(query, g, byKey.GetValueOrDefault(GroupKey(query, g.Row, yearShift: -1)))).ToArray();
-        }
-        rows = await WithReportingRates(query, rows, cancellationToken);
-        return new RollupResponse(
-            query.Metrics.Select(m => m.Code).ToArray(),
-            query.GroupBy.Select(RollupDimensions.Key).ToArray(),
-            query.Applicants.Select(a => a.Key()).ToArray(),
-            await Named(rows, cancellationToken));
+        RuleFor(q => q.Metric)
+            .Must(m => QueryList.Items(m).Any()).WithMessage("Name at least one metric, e.g. metric=proactive.penalty.decisions. See GET /api/v1/metrics.")
+            .MetricCodes();
+        RuleFor(q => q.GroupBy).DimensionKeys(Dimensions.All);
+        RuleFor(q => q.Applicant)
+            .Must(a => a is null || Applicants.TryParse(a, out _))
+            .WithMessage((_, a) => $"Unknown applicant column '{a}'. Valid: {string.Join(", ", Applicants.All.Select(c => c.Key()))}.");
+        RuleFor(q => q.Applicant)
+            .Must((q, _) => FlatMetric(q) is null)
+            .When(SplitsByApplicant)
+            .WithMessage(q => $"Metric '{FlatMetric(q)!.Code}' has no applicant dimension; only part 三 (applications.*) metrics split by applicant.");
+        RuleFor(q => q.Division).DivisionPrefix();
+        RuleFor(q => q.Sector).SectorCode();
+        RuleFor(q => q.YearFrom).QueryYear();
+        RuleFor(q => q.YearTo).QueryYear();
+        RuleFor(q => q.YearFrom).Must((q, from) => !(from > q.YearTo)).WithMessage(q => $"yearFrom {q.YearFrom} is after yearTo {q.YearTo}.");
+        RuleFor(q => q.Compare)
+            .Must(c => c is null or "previousYear").WithMessage((_, c) => $"Unknown comparison '{c}'. Valid: previousYear.")
+            .DependentRules(() => RuleFor(q => q.Compare)
+                .Must((q, _) => GroupsByYear(q) || q.YearFrom is not null && q.YearFrom == q.YearTo)
+                .When(q => q.Compare is not null)
+                .WithMessage("compare=previousYear compares each group with the same group a year earlier, so each group must be one year: " +
+                             "add year to groupBy, or pick a single year with yearFrom = yearTo."));
+        Include(new ExportableValidator());
     }
 
-    /// <summary>
-    /// Sets each row's <c>reports</c> to the reports submitted in the group (of either edition, whatever metrics they
-    /// carry), adds how many agency-years were expected and the share that reported, and adds the groups that have no
-    /// cell of the metrics — expected but silent, or reporting in an edition without the metric — with values null.
-    /// Years without a filter run from 2019 to the last completed year.
-    /// </summary>
-    private async Task<RollupRow[]> WithReportingRates(GetRollup query, RollupRow[] rows, CancellationToken cancellationToken)
-    {
-        var dimensions = query.GroupBy.Where(d => d != RollupDimension.Applicant).ToArray();
-        var keys = dimensions.Select((d, i) => $"{(d == RollupDimension.Year ? "y.year" : Expression(d))} AS g{i}").ToArray();
-        var (filters, parameters) = ReportFilters(query with { YearFrom = null, YearTo = null });
-        const string active = "(a.active_from IS NULL OR a.active_from <= y.year) AND (a.active_to IS NULL OR a.active_to >= y.year)";
-        filters.Add($"({active} OR r.id IS NOT NULL)");
-        parameters.Add(new("firstYear", query.YearFrom ?? Reports.SubmitReport.SubmitReportValidator.FirstYear));
-        parameters.Add(new("lastYear", query.YearTo ?? clock.GetUtcNow().Year - 1));
-        var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
-        var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}count(*) FILTER (WHERE {active}) AS expected, count(r.id) AS submitted
-            FROM agencies a
-            JOIN divisions d ON d.code = a.division_code
-            CROSS JOIN generate_series(@firstYear, @lastYear) AS y(year)
-            LEFT JOIN reports r ON r.agency_id = a.id AND r.year = y.year AND r.current_revision_id IS NOT NULL
-            WHERE {string.Join(" AND ", filters)}
-            {groupBy}
-            """;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var expected = new Dictionary<string, (int Expected, int Submitted)>();
-        var silent = new List<RollupRow>();
-        try
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange(parameters.ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var n = dimensions.Length;
-            while (await reader.ReadAsync(cancellationToken))
+    private static bool GroupsByYear(GetRollup q) => QueryList.Items(q.GroupBy).Contains(Dimension.Year.Key());
+
+    private static bool SplitsByApplicant(GetRollup q) =>
+        QueryList.Items(q.GroupBy).Contains(Dimension.Applicant.Key()) || q.Applicant is not null && q.Applicant != Domain.Applicant.Total.Key();
+
+    private static Metric? FlatMetric(GetRollup q) =>
+        QueryList.Items(q.Metric).Select(MetricCatalogue.Find).FirstOrDefault(m => m is { HasApplicants: false });
+}
+
+public static class GetRollupEndpoint
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/rollups", async Task<Results<Ok<RollupResponse>, CsvResult>> ([AsParameters] GetRollup query, IMediator mediator, CancellationToken cancellationToken) =>
             {
-                var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
-                expected[key] = ((int)reader.GetInt64(n), (int)reader.GetInt64(n + 1));
-                if (n == query.GroupBy.Count)
-                {
-                    silent.Add(NewRow(query, reader));
-                }
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        var reported = rows.Select(r => GroupKey(query, r, 0)).ToHashSet();
-        return rows.Concat(silent.Where(r => !reported.Contains(GroupKey(query, r, 0))))
-            .Select(row =>
-            {
-                var (count, submitted) = expected.GetValueOrDefault(GroupKey(query, row, 0, withApplicant: false));
-                return row with { Reports = submitted, Expected = count, ReportingRate = count == 0 ? null : Math.Round((decimal)submitted / count, 4) };
+                var rollup = await mediator.Send(query, cancellationToken);
+                var output = query.Output();
+                return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), rollup, output.Labels) : TypedResults.Ok(rollup);
             })
-            .OrderBy(row => GroupKey(query, row, 0), StringComparer.Ordinal)
-            .ToArray();
-    }
-
-    /// <summary>
-    /// A row with, per metric, how many of the group's reports carry it (are of an edition that has it), and when
-    /// comparing, the editions of all the group's reports (whatever metrics they carry).
-    /// </summary>
-    private sealed record Group(RollupRow Row, Dictionary<string, int> Carrying)
-    {
-        public IReadOnlySet<string> ReportEditions { get; init; } = new HashSet<string>();
-    }
-
-    private async Task<List<Group>> Aggregate(GetRollup query, CancellationToken cancellationToken)
-    {
-        var keys = query.GroupBy.Select((d, i) => $"{Expression(d)} AS g{i}").ToArray();
-        var groupColumns = query.GroupBy.Select((_, i) => $"g{i}").ToArray();
-        var (filters, parameters) = ReportFilters(query);
-        filters.Add("c.metric_id = ANY(@metrics)");
-        filters.Add("c.applicant = ANY(@applicants)");
-        parameters.Add(new("metrics", query.Metrics.Select(m => m.Id).ToArray()));
-        parameters.Add(new("applicants", query.Applicants.Select(a => (short)a).ToArray()));
-        // One pass: per group and metric the sums, and per group alone the number of distinct reports.
-        var grouped = string.Join(", ", groupColumns);
-        var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}c.metric_id, GROUPING(c.metric_id) AS per_group,
-                   sum(c.value) AS total, count(*) - count(c.value) AS blanks, count(DISTINCT c.report_id) AS reports
-            FROM report_cells c
-            JOIN reports r ON r.id = c.report_id
-            JOIN agencies a ON a.id = r.agency_id
-            JOIN divisions d ON d.code = a.division_code
-            WHERE {string.Join(" AND ", filters)}
-            GROUP BY GROUPING SETS (({string.Join("", groupColumns.Select(g => g + ", "))}c.metric_id), ({grouped}))
-            ORDER BY {(groupColumns.Length == 0 ? "1" : grouped)}
-            """;
-
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange(parameters.ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var groups = new Dictionary<string, Group>();
-            var n = query.GroupBy.Count;
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
-                if (!groups.TryGetValue(key, out var group))
-                {
-                    group = new Group(NewRow(query, reader), new Dictionary<string, int>());
-                    groups.Add(key, group);
-                }
-                if (reader.GetInt32(n + 1) == 1)
-                {
-                    groups[key] = group with { Row = group.Row with { Reports = (int)reader.GetInt64(n + 4) } };
-                    continue;
-                }
-                var metric = MetricCatalogue.Find(reader.GetInt16(n))!;
-                group.Row.Values[metric.Code] = reader.IsDBNull(n + 2) ? 0 : Numbers.Canonical(reader.GetDecimal(n + 2));
-                group.Row.Blanks[metric.Code] = (int)reader.GetInt64(n + 3);
-                group.Carrying[metric.Code] = (int)reader.GetInt64(n + 4);
-            }
-            await reader.DisposeAsync();
-            if (query.Compare is null)
-            {
-                return groups.Values.ToList();
-            }
-            var editions = await EditionsByGroup(query, connection, cancellationToken);
-            return groups.Values
-                .Select(g => g with { ReportEditions = editions.GetValueOrDefault(GroupKey(query, g.Row, 0, withApplicant: false)) ?? new HashSet<string>() })
-                .ToList();
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>The editions of the reports in each group, by the group's keys without the applicant.</summary>
-    private static async Task<Dictionary<string, HashSet<string>>> EditionsByGroup(GetRollup query, NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var dimensions = query.GroupBy.Where(d => d != RollupDimension.Applicant).ToArray();
-        var (filters, parameters) = ReportFilters(query);
-        var keys = dimensions.Select((d, i) => $"{Expression(d)} AS g{i}").ToArray();
-        var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
-        var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}array_agg(DISTINCT v.edition) AS editions
-            FROM reports r
-            JOIN revisions v ON v.id = r.current_revision_id
-            JOIN agencies a ON a.id = r.agency_id
-            JOIN divisions d ON d.code = a.division_code
-            WHERE {(filters.Count == 0 ? "TRUE" : string.Join(" AND ", filters))}
-            {groupBy}
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddRange(parameters.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var editions = new Dictionary<string, HashSet<string>>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = string.Join("\u001f", Enumerable.Range(0, dimensions.Length).Select(i => reader.GetValue(i).ToString()));
-            editions[key] = reader.IsDBNull(dimensions.Length) ? [] : [.. reader.GetFieldValue<string[]>(dimensions.Length)];
-        }
-        return editions;
-    }
-
-    /// <summary>The filters on reports (not cells) of a rollup, as SQL conditions and their parameters.</summary>
-    private static (List<string> Filters, List<NpgsqlParameter> Parameters) ReportFilters(GetRollup query)
-    {
-        var filters = new List<string>();
-        var parameters = new List<NpgsqlParameter>();
-        if (query.Division is { } division)
-        {
-            filters.Add("a.division_code LIKE @division");
-            parameters.Add(new("division", division + "%"));
-        }
-        if (query.Sector is { } sector)
-        {
-            filters.Add("a.sector = @sector");
-            parameters.Add(new("sector", sector));
-        }
-        if (query.YearFrom is { } from)
-        {
-            filters.Add("r.year >= @yearFrom");
-            parameters.Add(new("yearFrom", from));
-        }
-        if (query.YearTo is { } to)
-        {
-            filters.Add("r.year <= @yearTo");
-            parameters.Add(new("yearTo", to));
-        }
-        return (filters, parameters);
-    }
-
-    /// <summary>The group keys as one string; <paramref name="yearShift"/> −1 names the same group a year earlier.</summary>
-    private static string GroupKey(GetRollup query, RollupRow row, int yearShift, bool withApplicant = true) =>
-        string.Join("\u001f", query.GroupBy.Where(d => withApplicant || d != RollupDimension.Applicant).Select(d => d switch
-        {
-            RollupDimension.Province => row.Province,
-            RollupDimension.Prefecture => row.Prefecture,
-            RollupDimension.County => row.County,
-            RollupDimension.Agency => row.Agency,
-            RollupDimension.Sector => row.Sector,
-            RollupDimension.Year => (row.Year + yearShift).ToString(),
-            RollupDimension.Applicant => row.Applicant,
-            _ => throw new ArgumentOutOfRangeException(nameof(query)),
-        }));
-
-    private static RollupRow WithPrevious(GetRollup query, Group current, Group? earlier)
-    {
-        var previous = new Dictionary<string, decimal?>();
-        var change = new Dictionary<string, decimal?>();
-        foreach (var metric in query.Metrics)
-        {
-            var code = metric.Code;
-            // A metric of one edition sums over that edition's reports only: with reports of another edition in either
-            // group, the two sums would cover different sets of reports.
-            var comparable = earlier is not null
-                && (metric.ComparesAcrossEditions || (OnlyOf(current, metric) && OnlyOf(earlier, metric)));
-            var before = comparable ? earlier!.Row.Values[code] : null;
-            var now = current.Row.Values[code];
-            previous[code] = before;
-            change[code] = before is { } b && now is { } v && !OnlyBlanks(current, code) && !OnlyBlanks(earlier!, code)
-                ? Numbers.Canonical(v - b)
-                : null;
-        }
-        return current.Row with { Previous = previous, Change = change };
-    }
-
-    private static bool OnlyOf(Group group, Metric metric) => group.ReportEditions.All(e => Editions.TryParse(e, out var edition) && metric.IsIn(edition));
-
-    private static bool OnlyBlanks(Group group, string code) => group.Row.Blanks[code] == group.Carrying.GetValueOrDefault(code);
-
-    private async Task<RollupRow[]> Named(RollupRow[] rows, CancellationToken cancellationToken)
-    {
-        var agencyCodes = rows.Select(r => r.Agency).OfType<string>().ToArray();
-        var agencyNames = agencyCodes.Length == 0
-            ? new Dictionary<string, string>()
-            : await db.Agencies.AsNoTracking().Where(a => agencyCodes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, a => a.Name, cancellationToken);
-        return rows.Select(row => RegionGroup.Named(row) with { AgencyName = row.Agency is null ? null : agencyNames.GetValueOrDefault(row.Agency) }).ToArray();
-    }
-
-    private static RollupRow NewRow(GetRollup query, NpgsqlDataReader reader)
-    {
-        var row = new RollupRow
-        {
-            Values = query.Metrics.ToDictionary(m => m.Code, _ => (decimal?)null),
-            Blanks = query.Metrics.ToDictionary(m => m.Code, _ => 0),
-            Reports = 0,
-        };
-        for (var i = 0; i < query.GroupBy.Count; i++)
-        {
-            var value = reader.GetValue(i);
-            row = query.GroupBy[i] switch
-            {
-                RollupDimension.Province => row with { Province = (string)value },
-                RollupDimension.Prefecture => row with { Prefecture = (string)value },
-                RollupDimension.County => row with { County = (string)value },
-                RollupDimension.Agency => row with { Agency = (string)value },
-                RollupDimension.Sector => row with { Sector = (string)value },
-                RollupDimension.Year => row with { Year = (int)value },
-                RollupDimension.Applicant => row with { Applicant = ((Applicant)(short)value).Key() },
-                _ => row,
-            };
-        }
-        return row;
-    }
-}
-
-public static class RollupDimensions
-{
-    public static readonly IReadOnlyList<RollupDimension> All = Enum.GetValues<RollupDimension>();
-
-    public static string Key(this RollupDimension dimension) => dimension.ToString().ToLowerInvariant();
-
-    public static bool TryParse(string key, out RollupDimension dimension)
-    {
-        dimension = All.FirstOrDefault(d => d.Key() == key);
-        return All.Any(d => d.Key() == key);
-    }
+            .WithTags("Rollups")
+            .WithName("GetRollup")
+            .WithSummary("Sum metrics over the latest revision of every report, grouped")
+            .WithDescription("metric and groupBy repeat (or take comma-separated lists). groupBy: province, prefecture, county, agency, sector, year, applicant. " +
+                             "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total). " +
+                             "compare=previousYear adds to each row the same group's values one year earlier (previous) and the change; it needs year in groupBy " +
+                             "or a single year (yearFrom = yearTo). format=csv answers CSV (labels=zh: Chinese headers).")
+            .ProducesValidationProblem();
 }

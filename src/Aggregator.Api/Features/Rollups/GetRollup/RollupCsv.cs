@@ -1,4 +1,5 @@
 using Aggregator.Api.Infrastructure.Csv;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Domain;
 
 namespace Aggregator.Api.Features.Rollups.GetRollup;
@@ -9,18 +10,18 @@ namespace Aggregator.Api.Features.Rollups.GetRollup;
 /// </summary>
 public static class RollupCsv
 {
-    private static IEnumerable<(CsvColumn Column, Func<RollupRow, string?> Field)> Dimension(RollupDimension dimension) =>
+    private static IEnumerable<(CsvColumn Column, Func<RollupRow, string?> Field)> Columns(Dimension dimension) =>
         RegionGroup.CsvColumns(dimension)?.Select(c => (c.Column, (Func<RollupRow, string?>)c.Field)) ?? dimension switch
         {
-            RollupDimension.Agency => [(new("agency", "机关代码"), r => r.Agency), (new("agencyName", "机关"), r => r.AgencyName)],
-            RollupDimension.Year => [(new("year", "年度"), r => CsvWriter.Format(r.Year))],
-            RollupDimension.Applicant => [(new("applicant", "申请人"), r => r.Applicant)],
+            Dimension.Agency => [(new("agency", "机关代码"), r => r.Agency), (new("agencyName", "机关"), r => r.AgencyName)],
+            Dimension.Year => [(new("year", "年度"), r => CsvWriter.Format(r.Year))],
+            Dimension.Applicant => [(new("applicant", "申请人"), r => r.Applicant)],
             _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
         };
 
-    public static CsvResult Result(GetRollup query, RollupResponse response, HeaderLabels labels)
+    public static CsvResult Result(RollupSpec query, RollupResponse response, HeaderLabels labels)
     {
-        var columns = query.GroupBy.SelectMany(Dimension).ToList();
+        var columns = query.GroupBy.SelectMany(Columns).ToList();
         columns.Add((new("reports", "报告数"), r => CsvWriter.Format(r.Reports)));
         columns.Add((new("expected", "应报数"), r => CsvWriter.Format(r.Expected)));
         columns.Add((new("reportingRate", "报送率"), r => CsvWriter.Format(r.ReportingRate)));

@@ -1,4 +1,4 @@
-namespace Aggregator.Api.Features;
+namespace Aggregator.Api.Features.Shared;
 
 /// <summary>A list-valued query parameter: repeated (<c>metric=a&amp;metric=b</c>) or comma-separated (<c>metric=a,b</c>).</summary>
 public static class QueryList

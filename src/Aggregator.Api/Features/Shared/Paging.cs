@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.EntityFrameworkCore;
 
-namespace Aggregator.Api.Features;
+namespace Aggregator.Api.Features.Shared;
 
 /// <summary>Where a page is in its list, whatever its items.</summary>
 public interface IPage
@@ -70,5 +71,23 @@ public sealed class PageLinks : IEndpointFilter
             { "pageSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
         return $"<{request.PathBase}{request.Path}{query}>; rel=\"{rel}\"";
+    }
+}
+
+/// <summary>
+/// The answer to a list query that can also export: one page (JSON), or, when the query asks for CSV, every matching
+/// item, read from the database as it is written out.
+/// </summary>
+public sealed record Listing<T>(Paged<T>? Page, IAsyncEnumerable<T>? All)
+{
+    public static async Task<Listing<T>> Of(IQueryable<T> items, PageRequest page, bool all, CancellationToken cancellationToken)
+    {
+        if (all)
+        {
+            return new Listing<T>(null, items.AsAsyncEnumerable());
+        }
+        var total = await items.CountAsync(cancellationToken);
+        var list = await items.Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
+        return new Listing<T>(new Paged<T>(list, page.Page, page.PageSize, total), null);
     }
 }

@@ -1,10 +1,9 @@
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data.Divisions;
-using Aggregator.Api.Features.Rollups.GetRollup;
 using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
 
-namespace Aggregator.Api.Features;
+namespace Aggregator.Api.Features.Shared;
 
 /// <summary>
 /// The region and sector keys of a group (rollups, completeness), each code with its name beside it. Only the keys
@@ -32,12 +31,12 @@ public abstract record RegionGroup
         });
 
     /// <summary>The CSV columns of a region or sector dimension (code and name), or null for another dimension.</summary>
-    public static (CsvColumn Column, Func<RegionGroup, string?> Field)[]? CsvColumns(RollupDimension dimension) => dimension switch
+    public static (CsvColumn Column, Func<RegionGroup, string?> Field)[]? CsvColumns(Dimension dimension) => dimension switch
     {
-        RollupDimension.Province => [(new("province", "省代码"), g => g.Province), (new("provinceName", "省"), g => g.ProvinceName)],
-        RollupDimension.Prefecture => [(new("prefecture", "地市代码"), g => g.Prefecture), (new("prefectureName", "地市"), g => g.PrefectureName)],
-        RollupDimension.County => [(new("county", "县区代码"), g => g.County), (new("countyName", "县区"), g => g.CountyName)],
-        RollupDimension.Sector => [(new("sector", "行业代码"), g => g.Sector), (new("sectorName", "行业"), g => g.SectorName)],
+        Dimension.Province => [(new("province", "省代码"), g => g.Province), (new("provinceName", "省"), g => g.ProvinceName)],
+        Dimension.Prefecture => [(new("prefecture", "地市代码"), g => g.Prefecture), (new("prefectureName", "地市"), g => g.PrefectureName)],
+        Dimension.County => [(new("county", "县区代码"), g => g.County), (new("countyName", "县区"), g => g.CountyName)],
+        Dimension.Sector => [(new("sector", "行业代码"), g => g.Sector), (new("sectorName", "行业"), g => g.SectorName)],
         _ => null,
     };
 }

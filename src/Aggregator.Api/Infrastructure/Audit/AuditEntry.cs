@@ -1,0 +1,25 @@
+namespace Aggregator.Api.Infrastructure.Audit;
+
+/// <summary>The audit record of the current request while it is being handled (a request feature of audited endpoints).</summary>
+public sealed class AuditEntry(string action)
+{
+    public string Action { get; } = action;
+
+    public string? Agency { get; private set; }
+    public int? Year { get; private set; }
+    public int? Revision { get; private set; }
+
+    /// <summary>Why the request was refused, when the refusal was written before any exception (401/403 from the policies).</summary>
+    public string? Refusal { get; private set; }
+
+    public static AuditEntry? Of(HttpContext http) => http.Features.Get<AuditEntry>();
+
+    public void Refused(string detail) => Refusal = detail;
+
+    public void About(IAuditSubject subject)
+    {
+        Agency = subject.AuditAgency ?? Agency;
+        Year = subject.AuditYear ?? Year;
+        Revision = subject.AuditRevision ?? Revision;
+    }
+}

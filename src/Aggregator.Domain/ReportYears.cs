@@ -1,0 +1,30 @@
+namespace Aggregator.Domain;
+
+/// <summary>Which years a report can cover, and which years a query may name.</summary>
+public static class ReportYears
+{
+    /// <summary>The first report year: the first under the 2019 template (the old regulation had none).</summary>
+    public const int First = 2019;
+
+    /// <summary>The last year a query may name: a range beyond it asks for nothing and only costs work.</summary>
+    public const int QueryLimit = 2100;
+
+    /// <summary>The last completed calendar year in Beijing: the latest year a report can cover.</summary>
+    public static int LastCompleted(DateTimeOffset now) => now.ToOffset(ReportingDeadline.BeijingOffset).Year - 1;
+
+    /// <summary>True when a report can cover the year: from <see cref="First"/> to the last completed year.</summary>
+    public static bool IsReportable(int year, DateTimeOffset now) => year >= First && year <= LastCompleted(now);
+
+    /// <summary>True for a year a query may name (reported or not yet).</summary>
+    public static bool IsQueryable(int year) => year is >= First and <= QueryLimit;
+
+    /// <summary>
+    /// A year is settled once every report of it is due (the last deadline, 31 March of the next year, has passed):
+    /// its numbers change only by corrections from then on.
+    /// </summary>
+    public static bool IsSettled(int year, DateTimeOffset now) => now > ReportingDeadline.Latest(year);
+
+    /// <summary>True when an agency active from <paramref name="activeFrom"/> to <paramref name="activeTo"/> (null: open) is expected to report for the year.</summary>
+    public static bool IsActive(int? activeFrom, int? activeTo, int year) =>
+        (activeFrom is null || activeFrom <= year) && (activeTo is null || activeTo >= year);
+}
