@@ -98,10 +98,13 @@ public sealed partial class ImportRun(ImportOptions options, HttpClient client, 
             int? revision = root.TryGetProperty("revision", out var r) && r.ValueKind == JsonValueKind.Object ? r.GetProperty("revision").GetInt32() : null;
             var status = blocking > 0 ? "needs review" : findings > 0 ? "with findings" : "imported";
             var reason = blocking > 0 ? $"{blocking} cell(s) left blank for want of certainty" : "";
-            if (response.StatusCode == HttpStatusCode.OK && options.Submit)
+            var submission = root.TryGetProperty("submission", out var outcome) && outcome.ValueKind == JsonValueKind.String ? outcome.GetString() : null;
+            reason = submission switch
             {
-                reason = "unchanged: same as the current revision";
-            }
+                "unchanged" => "unchanged: same as the current revision",
+                "revised" => $"corrected: new revision {revision}",
+                _ => reason,
+            };
             return new FileOutcome(name, status, revision, findings, blocking, reason);
         }
     }

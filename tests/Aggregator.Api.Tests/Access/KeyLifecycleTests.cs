@@ -1,7 +1,12 @@
 using System.Net;
+using System.Net.Http.Json;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Domain;
 using Aggregator.Tests;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Access;
@@ -59,16 +64,71 @@ public sealed class KeyLifecycleTests(ApiFactory api)
     [Fact]
     public async Task An_expired_key_stops_working_when_it_expires()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = api.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         var agency = Http.Unique("exp");
         await api.Admin().RegisterAgency(agency, "350128", "government");
-        var (_, key) = await api.Issue("bureau", agency: agency, expiresAt: DateTimeOffset.UtcNow.AddSeconds(2));
-        var bureau = api.WithKey(key);
+        var (_, key) = await Issue(host, "bureau", agency: agency, expiresAt: clock.GetUtcNow().AddHours(1));
+        var bureau = WithKey(host, key);
         Assert.Equal(HttpStatusCode.Created, (await bureau.PutReport(agency, 2021, ReportFixtures.DocumentJson("pingtan-2021"))).StatusCode);
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        clock.Advance(TimeSpan.FromHours(1));
 
         var problem = await (await bureau.PutReport(agency, 2022, ReportFixtures.DocumentJson("pingtan-2021"))).Problem(HttpStatusCode.Unauthorized);
         Assert.Contains("expired", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Keys_issued_by_a_region_key_end_when_it_is_revoked()
+    {
+        var agency = Http.Unique("iss");
+        await api.Admin().RegisterAgency(agency, "654202", "transport");
+        var (regionId, regionKey) = await api.Issue("region", division: "6542");
+        var issued = await (await api.WithKey(regionKey).PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency })).Json();
+        var bureau = api.WithKey(issued["key"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created, (await bureau.PutReport(agency, 2020, ReportFixtures.DocumentJson("wusu-transport-2020"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.Admin().DeleteAsync($"/api/v1/api-keys/{regionId}")).StatusCode);
+
+        var problem = await (await bureau.PutReport(agency, 2021, ReportFixtures.DocumentJson("pingtan-2021"))).Problem(HttpStatusCode.Unauthorized);
+        Assert.Contains("revoked", problem["detail"]!.GetValue<string>());
+        var listed = (await (await api.Admin().GetAsync("/api/v1/api-keys?pageSize=1000")).Json())["items"]!.AsArray()
+            .Single(k => k!["id"]!.GetValue<string>() == issued["id"]!.GetValue<string>())!;
+        Assert.NotNull(listed["revokedAt"]);
+    }
+
+    [Fact]
+    public async Task A_key_issued_by_an_expiring_key_expires_with_it_at_the_latest()
+    {
+        var agency = Http.Unique("cap");
+        await api.Admin().RegisterAgency(agency, "654202", "transport");
+        var regionExpiry = DateTimeOffset.UtcNow.AddDays(30);
+        var (_, regionKey) = await api.Issue("region", division: "6542", expiresAt: regionExpiry);
+        var region = api.WithKey(regionKey);
+
+        var forever = await (await region.PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency })).Json();
+        var longer = await (await region.PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency, expiresAt = regionExpiry.AddDays(30) })).Json();
+        var shorter = await (await region.PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency, expiresAt = regionExpiry.AddDays(-10) })).Json();
+
+        Assert.Equal(regionExpiry.ToUnixTimeSeconds(), forever["expiresAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+        Assert.Equal(regionExpiry.ToUnixTimeSeconds(), longer["expiresAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+        Assert.Equal(regionExpiry.AddDays(-10).ToUnixTimeSeconds(), shorter["expiresAt"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+    }
+
+    private static async Task<(string Id, string Key)> Issue(WebApplicationFactory<Program> host, string role, string? agency = null, DateTimeOffset? expiresAt = null)
+    {
+        var admin = WithKey(host, ApiFactory.AdminKey);
+        var response = await admin.PostAsJsonAsync("/api/v1/api-keys", new { role, agency, expiresAt });
+        var issued = await response.Json();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, issued.ToJsonString());
+        return (issued["id"]!.GetValue<string>(), issued["key"]!.GetValue<string>());
+    }
+
+    private static HttpClient WithKey(WebApplicationFactory<Program> host, string key)
+    {
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
     }
 
     [Fact]

@@ -145,6 +145,19 @@ public sealed class RevisionDiffTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task The_404_of_a_missing_revision_names_the_revision_asked_for()
+    {
+        var agency = await Agency();
+        await Submit(agency, 2022, Document(Edition.Edition2021, 16));
+
+        var noReport = await (await api.Anonymous().GetAsync($"/api/v1/agencies/{agency}/reports/2023/revisions/2/diff")).Problem(HttpStatusCode.NotFound);
+        var noRevision = await (await api.Anonymous().GetAsync($"/api/v1/agencies/{agency}/reports/2022/revisions/2/diff")).Problem(HttpStatusCode.NotFound);
+
+        Assert.Contains("revision 2", noReport["detail"]!.GetValue<string>());
+        Assert.Contains("revision 2", noRevision["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Unknown_revisions_are_404_and_impossible_from_values_400()
     {
         var agency = await Agency();

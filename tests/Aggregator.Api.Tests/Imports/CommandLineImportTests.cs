@@ -54,6 +54,23 @@ public sealed class CommandLineImportTests(ApiFactory api) : IDisposable
     }
 
     [Fact]
+    public async Task A_resubmission_says_unchanged_and_a_correction_says_it_made_a_new_revision()
+    {
+        var wusu = Http.Unique("cli");
+        await api.Admin().RegisterAgency(wusu, "654202", "transport");
+        var edited = ReportFixtures.Document("wusu-transport-2020");
+        edited.Set("proactive.penalty.decisions", null, 99);
+        Assert.Equal(HttpStatusCode.Created, (await api.Admin().PutReport(wusu, 2020, edited)).StatusCode);
+        Copy("wusu-transport-2020.txt", $"{wusu}-2020.txt");
+
+        var (_, corrected) = await Run(folder, "--api", "http://localhost", "--key", ApiFactory.AdminKey, "--submit");
+        var (_, again) = await Run(folder, "--api", "http://localhost", "--key", ApiFactory.AdminKey, "--submit");
+
+        Assert.Matches($@"{wusu}-2020\.txt\s+with findings\s+2\s+1\s+corrected: new revision 2", corrected);
+        Assert.Matches($@"{wusu}-2020\.txt\s+with findings\s+2\s+1\s+unchanged: same as the current revision", again);
+    }
+
+    [Fact]
     public async Task A_dry_run_reads_every_fixture_and_stores_nothing()
     {
         foreach (var file in Directory.EnumerateFiles(ReportFixtures.Folder).Where(f => !f.EndsWith(".json")))

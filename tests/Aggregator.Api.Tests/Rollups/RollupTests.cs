@@ -186,6 +186,29 @@ public sealed class RollupTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
     }
 
     [Fact]
+    public async Task Applicant_rows_come_in_template_order()
+    {
+        var rows = await Rollup("metric=applications.granted&groupBy=applicant");
+
+        Assert.Equal(Applicants.All.Select(a => a.Key()), rows.Select(r => r!["applicant"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Compared_rows_always_carry_previous_and_change_even_where_nothing_compares()
+    {
+        const string metric = "proactive.penalty.decisions";
+        var rows = await AllRows($"metric={metric}&groupBy=prefecture,year&yearFrom=2019&yearTo=2024&compare=previousYear");
+
+        Assert.Contains(rows, r => r!["reports"]!.GetValue<int>() == 0);
+        Assert.All(rows, row =>
+        {
+            Assert.True(row!["previous"]!.AsObject().ContainsKey(metric), row.ToJsonString());
+            Assert.True(row["change"]!.AsObject().ContainsKey(metric), row.ToJsonString());
+        });
+        Assert.All(rows.Where(r => r!["reports"]!.GetValue<int>() == 0), row => Assert.Null(row!["change"]![metric]));
+    }
+
+    [Fact]
     public async Task One_applicant_column_by_county()
     {
         const string metric = "applications.newlyReceived";
