@@ -15,6 +15,10 @@ public static class ReportYears
     /// <summary>True when a report can cover the year: from <see cref="First"/> to the last completed year.</summary>
     public static bool IsReportable(int year, DateTimeOffset now) => year >= First && year <= LastCompleted(now);
 
+    /// <summary>Why a report cannot cover the year, or null when it can.</summary>
+    public static string? Refusal(int year, DateTimeOffset now) => IsReportable(year, now) ? null
+        : $"Reports cover a completed calendar year from {First} (the first under the 2019 template) to {LastCompleted(now)}; got {year}.";
+
     /// <summary>True for a year a query may name (reported or not yet).</summary>
     public static bool IsQueryable(int year) => year is >= First and <= QueryLimit;
 

@@ -82,10 +82,9 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
                 "Some published values could not be read with certainty and were left blank; submitting would lose them. " +
                 "Correct the document from the diagnostics and submit it with PUT /api/v1/agencies/{code}/reports/{year}.", Diagnosed(diagnostics));
         }
-        if (!ReportYears.IsReportable(year, clock.GetUtcNow()))
+        if (ReportYears.Refusal(year, clock.GetUtcNow()) is { } refusal)
         {
-            throw new InputException("year", $"Reports cover a completed calendar year from {ReportYears.First} " +
-                                             $"to {ReportYears.LastCompleted(clock.GetUtcNow())}; got {year}.");
+            throw new InputException("year", refusal);
         }
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == command.Agency, cancellationToken)
                      ?? throw new NotFoundException($"No agency with code '{command.Agency}'. Register it first (POST /api/v1/agencies).");

@@ -26,8 +26,7 @@ public sealed class SubmitReportValidator : AbstractValidator<SubmitReport>
     {
         RuleFor(c => c.Year)
             .Must(year => ReportYears.IsReportable(year, clock.GetUtcNow()))
-            .WithMessage(c => $"Reports cover a completed calendar year from {ReportYears.First} (the first under the 2019 template) " +
-                              $"to {ReportYears.LastCompleted(clock.GetUtcNow())}; got {c.Year}.");
+            .WithMessage(c => ReportYears.Refusal(c.Year, clock.GetUtcNow()));
     }
 }
 

@@ -161,18 +161,18 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
         filters.Add("c.applicant = ANY(@applicants)");
         parameters.Add(new("metrics", query.Metrics.Select(m => m.Id).ToArray()));
         parameters.Add(new("applicants", query.Applicants.Select(a => (short)a).ToArray()));
-        // One pass: per group and metric the sums, and per group alone the number of distinct reports.
-        var grouped = string.Join(", ", groupColumns);
+        // Per group and metric: the sum, the blank cells, and the reports carrying the metric. A report has one cell per
+        // metric and applicant column, and a group holds one column (the applicant is a key or the filter), so count(*)
+        // counts reports. The reports per group come from WithReportingRates.
         var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}c.metric_id, GROUPING(c.metric_id) AS per_group,
-                   sum(c.value) AS total, count(*) - count(c.value) AS blanks, count(DISTINCT c.report_id) AS reports
+            SELECT {string.Join("", keys.Select(k => k + ", "))}c.metric_id,
+                   sum(c.value) AS total, count(*) - count(c.value) AS blanks, count(*) AS reports
             FROM report_cells c
             JOIN reports r ON r.id = c.report_id
             JOIN agencies a ON a.id = r.agency_id
             JOIN divisions d ON d.code = a.division_code
             WHERE {string.Join(" AND ", filters)}
-            GROUP BY GROUPING SETS (({string.Join("", groupColumns.Select(g => g + ", "))}c.metric_id), ({grouped}))
-            ORDER BY {(groupColumns.Length == 0 ? "1" : grouped)}
+            GROUP BY {string.Join("", groupColumns.Select(g => g + ", "))}c.metric_id
             """;
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -192,15 +192,10 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
                     group = new Group(NewRow(query, reader), new Dictionary<string, int>());
                     groups.Add(key, group);
                 }
-                if (reader.GetInt32(n + 1) == 1)
-                {
-                    groups[key] = group with { Row = group.Row with { Reports = (int)reader.GetInt64(n + 4) } };
-                    continue;
-                }
                 var metric = MetricCatalogue.Find(reader.GetInt16(n))!;
-                group.Row.Values[metric.Code] = reader.IsDBNull(n + 2) ? 0 : Numbers.Canonical(reader.GetDecimal(n + 2));
-                group.Row.Blanks[metric.Code] = (int)reader.GetInt64(n + 3);
-                group.Carrying[metric.Code] = (int)reader.GetInt64(n + 4);
+                group.Row.Values[metric.Code] = reader.IsDBNull(n + 1) ? 0 : Numbers.Canonical(reader.GetDecimal(n + 1));
+                group.Row.Blanks[metric.Code] = (int)reader.GetInt64(n + 2);
+                group.Carrying[metric.Code] = (int)reader.GetInt64(n + 3);
             }
             await reader.DisposeAsync();
             if (query.Compare is null)
