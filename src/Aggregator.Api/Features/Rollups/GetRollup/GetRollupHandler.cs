@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Domain;
