@@ -147,7 +147,8 @@ public sealed partial class ReadmeScript
 
     private static int CurlCount(string code) => CurlWord().Count(code);
 
-    [GeneratedRegex(@"(?<![\w./-])curl(?=\s)")]
+    /// <summary>curl where a command starts: at the line's start, after a pipe, <c>;</c>, <c>&amp;&amp;</c> or <c>$(</c>.</summary>
+    [GeneratedRegex(@"(?:^|[|;&(])\s*curl(?=\s)")]
     private static partial Regex CurlWord();
 
     [GeneratedRegex(@"^\s*#\s*→\s*(\d{3})\b")]
