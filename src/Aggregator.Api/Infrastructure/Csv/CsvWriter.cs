@@ -9,10 +9,18 @@ namespace Aggregator.Api.Infrastructure.Csv;
 /// Writes RFC 4180 CSV: UTF-8 with a byte order mark (without it Excel reads Chinese text as the ANSI code page),
 /// CRLF line ends, a field quoted only when it holds a comma, quote, CR or LF. Numbers are invariant and unformatted;
 /// null is an empty field, so a blank cell stays distinguishable from 0.
+/// <para>
+/// Against CSV injection (OWASP), a field that begins with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR is
+/// written with a leading <c>'</c>, so a spreadsheet shows it as text instead of evaluating it as a formula; agency
+/// names are free text. A field that is a number in the form this writer gives numbers (<c>-3</c>, <c>-0.5</c>:
+/// optional minus, digits, optional decimals) is left as it is: a spreadsheet reads it as a number, never a formula,
+/// and the 2019 edition's <c>itemsChange</c> may be negative.
+/// </para>
 /// </summary>
 public sealed class CsvWriter : IAsyncDisposable
 {
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r");
     private readonly StreamWriter writer;
 
     private CsvWriter(Stream stream) =>
@@ -35,9 +43,22 @@ public sealed class CsvWriter : IAsyncDisposable
                 await writer.WriteAsync(',');
             }
             first = false;
-            await writer.WriteAsync(Quote(field));
+            await writer.WriteAsync(Quote(Neutralise(field)));
         }
         await writer.WriteAsync("\r\n");
+    }
+
+    /// <summary>The field with a leading <c>'</c> when a spreadsheet would read it as a formula (see the class comment).</summary>
+    public static string? Neutralise(string? field) =>
+        field is { Length: > 0 } && FormulaStarts.Contains(field[0]) && !IsPlainNumber(field) ? "'" + field : field;
+
+    private static bool IsPlainNumber(string field)
+    {
+        var unsigned = field.AsSpan(field[0] == '-' ? 1 : 0);
+        var point = unsigned.IndexOf('.');
+        return point < 0 ? IsDigits(unsigned) : IsDigits(unsigned[..point]) && IsDigits(unsigned[(point + 1)..]);
+
+        static bool IsDigits(ReadOnlySpan<char> text) => text.Length > 0 && !text.ContainsAnyExceptInRange('0', '9');
     }
 
     public static string Quote(string? field) =>
