@@ -71,7 +71,7 @@ public sealed class TestDatabase : IAsyncDisposable
         try
         {
             var directory = Path.Combine(Path.GetTempPath(), $"aggregator-test-pg-{Guid.NewGuid():N}");
-            var server = await LocalPostgres.StartAsync(directory, "postgres", durable: false);
+            var server = await LocalPostgres.StartAsync(new LocalPostgresFolder(directory), "postgres", durable: false);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
