@@ -107,7 +107,7 @@ try
     if (settings.MigrateOnStart)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AggregatorDbContext>().Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<AggregatorDbContext>().MigrateAsync();
     }
     if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
     {
