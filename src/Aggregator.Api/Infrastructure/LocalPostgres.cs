@@ -52,9 +52,12 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             throw new StartupFailure("The private PostgreSQL runs on Linux only (it reads /proc): set ConnectionStrings:Aggregator to a server you have.");
         }
-        var bin = FindBinaries() ?? throw new StartupFailure(
-            "No PostgreSQL server binaries found (looked in AGGREGATOR_PG_BIN, /usr/lib/postgresql/*/bin and PATH): install them " +
-            "(Debian: apt-get install -y postgresql), or set ConnectionStrings:Aggregator to a server you have.");
+        var configuredBin = Environment.GetEnvironmentVariable("AGGREGATOR_PG_BIN");
+        var bin = FindBinaries(configuredBin) ?? throw new StartupFailure(
+            (string.IsNullOrEmpty(configuredBin)
+                ? "No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and PATH): "
+                : $"AGGREGATOR_PG_BIN ({configuredBin}) holds no initdb and pg_ctl: ") +
+            "install them (Debian: apt-get install -y postgresql), or set ConnectionStrings:Aggregator to a server you have.");
         if (File.Exists(Path.Combine(folder.Path, "PG_VERSION")))
         {
             throw new StartupFailure($"{folder.Path} holds a private PostgreSQL of an earlier layout (no password): delete the folder to start afresh.");
@@ -62,7 +65,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (folder.LivePostmaster() is { } other)
         {
             throw new StartupFailure($"The private PostgreSQL folder {folder.Path} is in use by another instance (postmaster pid {other.ProcessId}, " +
-                                     $"port {other.Port}): stop that instance, or give this one its own folder with Aggregator:LocalPostgresDirectory.");
+                                     $"port {other.Port}): stop that instance, or give this one its own folder with Aggregator:LocalPostgresDirectory " +
+                                     $"(a server left behind by a killed instance stops with: pg_ctl stop -D {folder.DataDirectory}, as its owner).");
         }
         folder.RemoveStalePidFile();
 
@@ -181,11 +185,11 @@ public sealed class LocalPostgres : IAsyncDisposable
             : Run(executable, arguments, cancellationToken, throwOnFailure);
     }
 
-    private static string? FindBinaries()
+    private static string? FindBinaries(string? configured)
     {
-        if (Environment.GetEnvironmentVariable("AGGREGATOR_PG_BIN") is { Length: > 0 } configured)
+        if (!string.IsNullOrEmpty(configured))
         {
-            return configured;
+            return File.Exists(Path.Combine(configured, "initdb")) && File.Exists(Path.Combine(configured, "pg_ctl")) ? configured : null;
         }
         var versioned = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql")
