@@ -70,6 +70,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
         folder.RemoveStalePidFile();
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder.Path))!); // parents as usual: the postgres user passes through them
         Directory.CreateDirectory(folder.Path, OwnerOnly);
         File.SetUnixFileMode(folder.Path, OwnerOnly);
         Directory.CreateDirectory(folder.SocketDirectory, OwnerOnly);
