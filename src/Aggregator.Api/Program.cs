@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -28,6 +29,16 @@ using Microsoft.OpenApi;
 // private PostgreSQL, if this instance started one, is stopped on every way out, Ctrl-C and SIGTERM included.
 LocalPostgres? privateServer = null;
 var started = false;
+// Ctrl-C and SIGTERM stop the service at any point, also before the host handles them itself (while the private server
+// starts, during migrations), rather than ending the process on the spot: the finally below still stops the private server.
+using var stopSignalled = new CancellationTokenSource();
+void SignalStop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    stopSignalled.Cancel();
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, SignalStop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, SignalStop);
 try
 {
     var builder = WebApplication.CreateBuilder(args);
@@ -39,6 +50,7 @@ try
 
     // No connection string: in Development and Testing, a private PostgreSQL from the machine's binaries (see README, "Running it").
     (var connectionString, privateServer) = await ServiceDatabase.ResolveAsync(builder, settings);
+    stopSignalled.Token.ThrowIfCancellationRequested();
 
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<CachePolicy>();
@@ -107,11 +119,11 @@ try
     if (settings.MigrateOnStart)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AggregatorDbContext>().MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<AggregatorDbContext>().MigrateAsync(stopSignalled.Token);
     }
     if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
     {
-        await SampleData.LoadAsync(app.Services);
+        await SampleData.LoadAsync(app.Services, stopSignalled.Token);
     }
 
     app.UseExceptionHandler();
@@ -144,8 +156,13 @@ try
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
-    await app.RunAsync();
+    await ((IHost)app).RunAsync(stopSignalled.Token);
     return 0;
+}
+catch (OperationCanceledException) when (stopSignalled.IsCancellationRequested && !started)
+{
+    await Console.Error.WriteLineAsync("Aggregator stopped by a signal before it had started.");
+    return 1;
 }
 catch (Exception e) when (e is not HostAbortedException) // HostAbortedException: WebApplicationFactory taking the built host
 {
