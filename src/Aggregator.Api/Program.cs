@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -18,131 +19,160 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 
-var builder = WebApplication.CreateBuilder(args);
-var settings = builder.Configuration.GetSection(AggregatorOptions.Section).Get<AggregatorOptions>() ?? new AggregatorOptions();
-builder.Services.Configure<AggregatorOptions>(builder.Configuration.GetSection(AggregatorOptions.Section));
-
-// No connection string: run a private PostgreSQL from the machine's binaries (see README, "Running it").
-var connectionString = builder.Configuration.GetConnectionString("Aggregator");
-LocalPostgres? localPostgres = null;
-if (string.IsNullOrWhiteSpace(connectionString))
+// A failure to start (bad configuration, no database, the HTTP port taken) ends with one line on stderr and exit code 1; the
+// private PostgreSQL, if this instance started one, is stopped on every way out, Ctrl-C and SIGTERM included.
+LocalPostgres? privateServer = null;
+var started = false;
+// Ctrl-C and SIGTERM stop the service at any point, also before the host handles them itself (while the private server
+// starts, during migrations), rather than ending the process on the spot: the finally below still stops the private server.
+using var stopSignalled = new CancellationTokenSource();
+void SignalStop(PosixSignalContext signal)
 {
-    var dataDirectory = settings.LocalPostgresDirectory ?? Path.Combine(Path.GetTempPath(), "aggregator-postgres");
-    localPostgres = await LocalPostgres.StartAsync(dataDirectory, "aggregator", durable: true, Console.WriteLine);
-    connectionString = localPostgres.ConnectionString;
+    signal.Cancel = true;
+    stopSignalled.Cancel();
 }
-
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<CachePolicy>();
-builder.Services.AddDbContext<AggregatorDbContext>(options => options
-    .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-    .UseSnakeCaseNamingConvention());
-builder.Services.AddMediator((Mediator.MediatorOptions options) =>
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, SignalStop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, SignalStop);
+try
 {
-    options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
-});
-builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
-builder.Services.AddScoped<RevisionStore>();
-builder.Services.AddHttpContextAccessor();
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorization(Policies.Add);
-builder.Services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
-builder.Services.AddSingleton<IAuthorizationHandler, KeyToSubmitRequirement>();
-builder.Services.AddSingleton<IAuthorizationHandler, AgencyAccessHandler>();
-builder.Services.AddSingleton<IAuthorizationHandler, KeyAccessHandler>();
-builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
-builder.Services.AddScoped<AccessControl>();
-builder.Services.AddAggregatorRateLimits(settings.RateLimits);
+    var builder = WebApplication.CreateBuilder(args);
+    var settings = builder.Configuration.GetSection(AggregatorOptions.Section).Get<AggregatorOptions>() ?? new AggregatorOptions();
+    builder.Services.Configure<AggregatorOptions>(builder.Configuration.GetSection(AggregatorOptions.Section));
+    // The host logs a failed start (the HTTP port taken) at Error with a stack trace; the catch below reports it as one
+    // line instead. This service runs no BackgroundService, the other thing the host logs at Error.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-{
-    context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-    context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-});
-builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.Configure<JsonOptions>(options =>
-{
-    var json = options.SerializerOptions;
-    json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-    json.RespectNullableAnnotations = true;
-    json.RespectRequiredConstructorParameters = true;
-    json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-    json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-});
+    // No connection string: in Development and Testing, a private PostgreSQL from the machine's binaries (see README, "Running it").
+    (var connectionString, privateServer) = await ServiceDatabase.ResolveAsync(builder, settings);
+    stopSignalled.Token.ThrowIfCancellationRequested();
 
-builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
-
-builder.Services.AddEndpointsApiExplorer();
-builder.Services.AddSwaggerGen(options =>
-{
-    options.SwaggerDoc("v1", new OpenApiInfo
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<CachePolicy>();
+    builder.Services.AddDbContext<AggregatorDbContext>(options => options
+        .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        .UseSnakeCaseNamingConvention());
+    builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     {
-        Title = "Aggregator",
-        Version = "v1",
-        Description = "Collects the annual reports on government information disclosure (政府信息公开工作年度报告) and rolls their numbers up " +
-                      "across agencies, regions and years.",
+        options.ServiceLifetime = ServiceLifetime.Scoped;
+        options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
     });
-    options.SupportNonNullableReferenceTypes();
-    options.NonNullableReferenceTypesAsRequired();
-    options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Aggregator.Api.xml"));
-    options.MapType<Aggregator.Domain.ReportDocument>(ReportDocumentSchemas.Reference);
-    options.DocumentFilter<ReportDocumentSchemas>();
-    options.OperationFilter<ApiKeyOperationFilter>();
-    options.OperationFilter<CsvResponseFilter>();
-    options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+    builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
+    builder.Services.AddScoped<RevisionStore>();
+    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+    builder.Services.AddAuthorization(Policies.Add);
+    builder.Services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
+    builder.Services.AddSingleton<IAuthorizationHandler, KeyToSubmitRequirement>();
+    builder.Services.AddSingleton<IAuthorizationHandler, AgencyAccessHandler>();
+    builder.Services.AddSingleton<IAuthorizationHandler, KeyAccessHandler>();
+    builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+    builder.Services.AddScoped<AccessControl>();
+    builder.Services.AddAggregatorRateLimits(settings.RateLimits);
+
+    builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
     {
-        Type = SecuritySchemeType.ApiKey,
-        In = ParameterLocation.Header,
-        Name = ApiKeyAuthenticationHandler.Header,
-        Description = "An API key: admin (the bootstrap key from Aggregator:AdminApiKey, or issued), region (agencies inside a division) " +
-                      "or bureau (one agency). Needed for writes.",
+        context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
     });
-});
+    builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+    builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+    builder.Services.Configure<JsonOptions>(options =>
+    {
+        var json = options.SerializerOptions;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        json.RespectNullableAnnotations = true;
+        json.RespectRequiredConstructorParameters = true;
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    });
 
-var app = builder.Build();
+    builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
 
-if (localPostgres is not null)
-{
-    app.Lifetime.ApplicationStopped.Register(() => localPostgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
+    builder.Services.AddEndpointsApiExplorer();
+    builder.Services.AddSwaggerGen(options =>
+    {
+        options.SwaggerDoc("v1", new OpenApiInfo
+        {
+            Title = "Aggregator",
+            Version = "v1",
+            Description = "Collects the annual reports on government information disclosure (政府信息公开工作年度报告) and rolls their numbers up " +
+                          "across agencies, regions and years.",
+        });
+        options.SupportNonNullableReferenceTypes();
+        options.NonNullableReferenceTypesAsRequired();
+        options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Aggregator.Api.xml"));
+        options.MapType<Aggregator.Domain.ReportDocument>(ReportDocumentSchemas.Reference);
+        options.DocumentFilter<ReportDocumentSchemas>();
+        options.OperationFilter<ApiKeyOperationFilter>();
+        options.OperationFilter<CsvResponseFilter>();
+        options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = ApiKeyAuthenticationHandler.Header,
+            Description = "An API key: admin (the bootstrap key from Aggregator:AdminApiKey, or issued), region (agencies inside a division) " +
+                          "or bureau (one agency). Needed for writes.",
+        });
+    });
+
+    await using var app = builder.Build();
+    app.Lifetime.ApplicationStarted.Register(() => started = true);
+
+    if (settings.MigrateOnStart)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AggregatorDbContext>().MigrateAsync(stopSignalled.Token);
+    }
+    if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
+    {
+        await SampleData.LoadAsync(app.Services, stopSignalled.Token);
+    }
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseRouting();
+    app.UseRateLimiter();
+    app.UseQueryGuard();
+    app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
+    app.UseAuthentication();
+    app.UseAudit();
+    app.UseAuthorization();
+    app.UseSwagger();
+    app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
+
+    var api = app.MapGroup("/api/v1");
+    api.AddEndpointFilter<PageLinks>();
+    if (settings.RequireKeyForReads)
+    {
+        api.RequireAuthorization(Policies.Key);
+    }
+    api.MapFeatures();
+
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+
+    await ((IHost)app).RunAsync(stopSignalled.Token);
+    return 0;
 }
-if (settings.MigrateOnStart)
+catch (OperationCanceledException) when (stopSignalled.IsCancellationRequested && !started)
 {
-    await using var scope = app.Services.CreateAsyncScope();
-    await scope.ServiceProvider.GetRequiredService<AggregatorDbContext>().Database.MigrateAsync();
+    await Console.Error.WriteLineAsync("Aggregator stopped by a signal before it had started.");
+    return 1;
 }
-if (settings.LoadSampleData ?? app.Environment.IsDevelopment())
+catch (Exception e) when (e is not HostAbortedException) // HostAbortedException: WebApplicationFactory taking the built host
 {
-    await SampleData.LoadAsync(app.Services);
+    await Console.Error.WriteLineAsync($"Aggregator {(started ? "stopped" : "could not start")}: {StartupFailure.Describe(e)}");
+    return 1;
 }
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRouting();
-app.UseRateLimiter();
-app.UseQueryGuard();
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
-app.UseAuthentication();
-app.UseAudit();
-app.UseAuthorization();
-app.UseSwagger();
-app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
-
-var api = app.MapGroup("/api/v1");
-api.AddEndpointFilter<PageLinks>();
-if (settings.RequireKeyForReads)
+finally
 {
-    api.RequireAuthorization(Policies.Key);
+    if (privateServer is not null)
+    {
+        await privateServer.DisposeAsync();
+    }
 }
-api.MapFeatures();
-
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
-
-app.Run();
 
 /// <summary>The application's entry point; public so tests can host it.</summary>
 public partial class Program;

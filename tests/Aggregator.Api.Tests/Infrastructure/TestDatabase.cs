@@ -47,6 +47,35 @@ public sealed class TestDatabase : IAsyncDisposable
         await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
     }
 
+    /// <summary>Where the private servers of test runs keep their folders.</summary>
+    private static string LocalServersDirectory => Path.Combine(Path.GetTempPath(), "aggregator-test-servers");
+
+    /// <summary>
+    /// The test host is killed soon after its last test, often before it has deleted its server's folder (the server is
+    /// stopped by then): a later run deletes folders whose server is gone. Only folders an hour old, so a run starting at
+    /// the same time keeps its folder.
+    /// </summary>
+    private static void RemoveFoldersOfEarlierRuns()
+    {
+        if (!Directory.Exists(LocalServersDirectory))
+        {
+            return;
+        }
+        foreach (var path in Directory.GetDirectories(LocalServersDirectory))
+        {
+            if (Directory.GetLastWriteTimeUtc(path) < DateTime.UtcNow.AddHours(-1) && new LocalPostgresFolder(path).LivePostmaster() is null)
+            {
+                try
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+
     /// <summary>A server's maintenance connection string, and how to stop it when the test run ends.</summary>
     private sealed record Server(string ConnectionString, string Source);
 
@@ -70,8 +99,9 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         try
         {
-            var directory = Path.Combine(Path.GetTempPath(), $"aggregator-test-pg-{Guid.NewGuid():N}");
-            var server = await LocalPostgres.StartAsync(directory, "postgres", durable: false);
+            RemoveFoldersOfEarlierRuns();
+            var directory = Path.Combine(LocalServersDirectory, Guid.NewGuid().ToString("N"));
+            var server = await LocalPostgres.StartAsync(new LocalPostgresFolder(directory), "postgres", durable: false);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();

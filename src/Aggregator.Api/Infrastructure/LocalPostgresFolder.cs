@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Aggregator.Api.Infrastructure;
+
+/// <summary>
+/// The folder of one instance's private PostgreSQL: the cluster (<c>data</c>), the generated password (<c>password</c>,
+/// mode 0600), the unix socket directory (<c>socket</c>, mode 0700) and the server log (<c>server.log</c>).
+/// Deleting the folder resets the instance's data.
+/// </summary>
+public sealed record LocalPostgresFolder(string Path)
+{
+    public string DataDirectory => System.IO.Path.Combine(Path, "data");
+
+    public string PasswordFile => System.IO.Path.Combine(Path, "password");
+
+    public string SocketDirectory => System.IO.Path.Combine(Path, "socket");
+
+    public string LogFile => System.IO.Path.Combine(Path, "server.log");
+
+    private string PidFile => System.IO.Path.Combine(DataDirectory, "postmaster.pid");
+
+    /// <summary>
+    /// The default folder of an instance: <c>$TMPDIR/aggregator-&lt;12 hex digits&gt;</c>, the digits from a SHA-256 of the
+    /// content root and the HTTP addresses, so two instances (another checkout, or the same one on another port) never share one.
+    /// </summary>
+    public static LocalPostgresFolder DefaultFor(string contentRoot, string httpAddresses)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{System.IO.Path.GetFullPath(contentRoot)}\n{httpAddresses}"));
+        return new LocalPostgresFolder(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"aggregator-{Convert.ToHexStringLower(hash)[..12]}"));
+    }
+
+    /// <summary>The postmaster that <c>data/postmaster.pid</c> names, when that process is alive; null when there is none.</summary>
+    public Postmaster? LivePostmaster() =>
+        ReadPidFile() is { } postmaster && IsAlivePostgres(postmaster.ProcessId) ? postmaster : null;
+
+    /// <summary>Deletes a <c>postmaster.pid</c> whose process is dead (a server that was killed); a live one stays.</summary>
+    public void RemoveStalePidFile()
+    {
+        if (ReadPidFile() is not null && LivePostmaster() is null)
+        {
+            File.Delete(PidFile);
+        }
+    }
+
+    private Postmaster? ReadPidFile()
+    {
+        try
+        {
+            // Line 1: the postmaster's pid; line 4: its port (PostgreSQL's documented layout of postmaster.pid).
+            var lines = File.ReadAllLines(PidFile);
+            return lines.Length >= 4 && int.TryParse(lines[0], out var pid) && int.TryParse(lines[3], out var port) ? new Postmaster(pid, port) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Alive and a postgres: a pid reused by another program, or a zombie (PID 1 reaps a killed postmaster only after about
+    /// a second), counts as dead.
+    /// </summary>
+    private static bool IsAlivePostgres(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault();
+            return state is not ('Z' or 'X') && File.ReadAllText($"/proc/{processId}/comm").Trim() == "postgres";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A running postmaster: its process and the port it listens on.</summary>
+public sealed record Postmaster(int ProcessId, int Port);

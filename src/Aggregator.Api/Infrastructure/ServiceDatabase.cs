@@ -1,0 +1,37 @@
+namespace Aggregator.Api.Infrastructure;
+
+/// <summary>
+/// The PostgreSQL the service uses: <c>ConnectionStrings:Aggregator</c> when set; otherwise, in Development and Testing only,
+/// a private server of this instance (see <see cref="LocalPostgresFolder"/> for where it keeps its data).
+/// </summary>
+public static class ServiceDatabase
+{
+    public const string ConnectionStringSetting = "ConnectionStrings:Aggregator";
+
+    /// <summary>The connection string, and the private server started for it (the caller stops it), if one was.</summary>
+    public static async Task<(string ConnectionString, LocalPostgres? PrivateServer)> ResolveAsync(WebApplicationBuilder builder, AggregatorOptions settings)
+    {
+        var configured = builder.Configuration.GetConnectionString("Aggregator");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return (configured, null);
+        }
+        var environment = builder.Environment;
+        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
+        {
+            throw new StartupFailure($"No database configured: set {ConnectionStringSetting} (environment variable ConnectionStrings__Aggregator). " +
+                                     $"A private PostgreSQL is started only in Development and Testing, and this is {environment.EnvironmentName}.");
+        }
+        var folder = settings.LocalPostgresDirectory is { Length: > 0 } configuredFolder
+            ? new LocalPostgresFolder(configuredFolder)
+            : LocalPostgresFolder.DefaultFor(environment.ContentRootPath, HttpAddresses(builder.Configuration));
+        var server = await LocalPostgres.StartAsync(folder, "aggregator", durable: true, Console.WriteLine);
+        return (server.ConnectionString, server);
+    }
+
+    /// <summary>Everything that says where this instance listens (--urls, ASPNETCORE_URLS, HTTP(S)_PORTS, Kestrel endpoints).</summary>
+    private static string HttpAddresses(IConfiguration configuration) => string.Join(";",
+        new[] { configuration["urls"], configuration["http_ports"], configuration["https_ports"] }
+            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"]))
+            .Where(address => !string.IsNullOrWhiteSpace(address)));
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Aggregator.Api.Infrastructure;
+
+namespace Aggregator.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The built API run as a real process (<c>dotnet Aggregator.Api.dll --urls http://127.0.0.1:port</c>), for what only a
+/// process shows: its exit code, its stderr, the private PostgreSQL it starts and stops. Disposing kills it if it still runs.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private const int SigQuit = 3;
+
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly StringBuilder error = new();
+
+    private ApiProcess(Process process, int port)
+    {
+        this.process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Output
+    {
+        get { lock (output) { return output.ToString(); } }
+    }
+
+    /// <summary>The non-empty lines the process wrote to stderr.</summary>
+    public string[] ErrorLines
+    {
+        get { lock (error) { return error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); } }
+    }
+
+    /// <summary>
+    /// Starts the API on <paramref name="port"/> in <paramref name="environmentName"/>, without sample data and without any
+    /// connection string or address inherited from the test run; <paramref name="environment"/> adds or overrides variables.
+    /// </summary>
+    public static ApiProcess Start(int port, string environmentName, IReadOnlyDictionary<string, string> environment)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var inherited in new[] { "ConnectionStrings__Aggregator", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "DOTNET_ENVIRONMENT",
+                     "Aggregator__LocalPostgresDirectory" })
+        {
+            start.Environment.Remove(inherited);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName;
+        start.Environment["Aggregator__LoadSampleData"] = "false";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var api = new ApiProcess(process, port);
+        process.OutputDataReceived += (_, line) => api.Append(api.output, line.Data);
+        process.ErrorDataReceived += (_, line) => api.Append(api.error, line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        return api;
+    }
+
+    /// <summary>A port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls <c>GET /health/ready</c> until it answers 200; fails when the process exits or the time is up.</summary>
+    public async Task WaitUntilReady(TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The API on port {Port} exited with {process.ExitCode} before it was ready: {string.Join(" | ", ErrorLines)}\n{Output}");
+            }
+            if (await IsReady(client))
+            {
+                return;
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The API on port {Port} was not ready within {timeout}:\n{Output}");
+    }
+
+    public async Task<bool> IsReady()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return await IsReady(client);
+    }
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExit(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token);
+        process.WaitForExit(); // drains the redirected output
+        return process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, what a service manager sends to stop the service.</summary>
+    public void Terminate()
+    {
+        if (!Signal(process.Id, SigTerm))
+        {
+            throw new InvalidOperationException($"Could not send SIGTERM to {process.Id}: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+
+    /// <summary>
+    /// Stops (immediate shutdown) a server still running on <paramref name="folder"/>, one a failed test left behind, and
+    /// deletes the folder.
+    /// </summary>
+    public static async Task RemoveServerFolder(LocalPostgresFolder folder)
+    {
+        if (folder.LivePostmaster() is { } postmaster)
+        {
+            Signal(postmaster.ProcessId, SigQuit); // it may have ended meanwhile: then there is nothing to stop
+            for (var wait = 0; wait < 100 && folder.LivePostmaster() is not null; wait++)
+            {
+                await Task.Delay(100);
+            }
+        }
+        if (Directory.Exists(folder.Path))
+        {
+            Directory.Delete(folder.Path, recursive: true);
+        }
+    }
+
+    private async Task<bool> IsReady(HttpClient client)
+    {
+        try
+        {
+            return (await client.GetAsync($"http://127.0.0.1:{Port}/health/ready")).StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(StringBuilder text, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (text)
+        {
+            text.AppendLine(line);
+        }
+    }
+
+    private static bool Signal(int processId, int signal) => Kill(processId, signal) == 0;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int processId, int signal);
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using Aggregator.Api.Infrastructure;
+using Aggregator.Api.Tests.Infrastructure;
+using Npgsql;
+
+namespace Aggregator.Api.Tests.Platform;
+
+/// <summary>
+/// The private PostgreSQL of an instance started without a connection string: its own folder and port, only its owner let
+/// in, never stopping another instance's server, and nothing left running when the start fails. Real processes.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class PrivateDatabaseTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string temp = Path.Combine(Path.GetTempPath(), $"aggregator-test-private-{Guid.NewGuid():N}");
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(temp);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var folder in Directory.GetDirectories(temp))
+        {
+            await ApiProcess.RemoveServerFolder(new LocalPostgresFolder(folder));
+        }
+        Directory.Delete(temp, recursive: true);
+    }
+
+    [Fact]
+    public async Task Two_instances_started_together_each_run_their_own_server_and_stopping_one_leaves_the_other_serving()
+    {
+        // No folder configured: each derives its own under TMPDIR from its content root and address.
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        await using var first = ApiProcess.Start(ApiProcess.FreePort(), "Development", environment);
+        await using var second = ApiProcess.Start(ApiProcess.FreePort(), "Development", environment);
+
+        await Task.WhenAll(first.WaitUntilReady(StartTimeout), second.WaitUntilReady(StartTimeout));
+
+        var folders = Directory.GetDirectories(temp, "aggregator-*").Select(f => new LocalPostgresFolder(f)).ToList();
+        Assert.Equal(2, folders.Count);
+        Assert.All(folders, f => Assert.NotNull(f.LivePostmaster()));
+        Assert.DoesNotContain("fail:", first.Output); // a first start on an empty folder logs nothing alarming
+
+        first.Terminate();
+        Assert.Equal(0, await first.WaitForExit(ExitTimeout));
+        Assert.Single(folders, f => f.LivePostmaster() is not null); // the stopped instance stopped its own server
+        Assert.True(await second.IsReady());
+    }
+
+    [Fact]
+    public async Task An_http_port_already_taken_fails_the_start_with_one_line_naming_it_and_leaves_no_server()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "instance"));
+
+        await using var api = ApiProcess.Start(port, "Development", new Dictionary<string, string> { ["Aggregator__LocalPostgresDirectory"] = folder.Path });
+
+        Assert.NotEqual(0, await api.WaitForExit(ExitTimeout));
+        var line = Assert.Single(api.ErrorLines);
+        Assert.Contains($"127.0.0.1:{port}", line);
+        Assert.DoesNotContain("   at ", api.Output); // no stack trace on stdout either
+        Assert.True(File.Exists(Path.Combine(folder.DataDirectory, "PG_VERSION"))); // the server was set up and started…
+        Assert.Null(folder.LivePostmaster()); // …and stopped again
+        Assert.False(File.Exists(Path.Combine(folder.DataDirectory, "postmaster.pid")));
+    }
+
+    [Fact]
+    public async Task Production_without_a_connection_string_fails_naming_the_setting_and_starts_no_server()
+    {
+        await using var api = ApiProcess.Start(ApiProcess.FreePort(), "Production", new Dictionary<string, string> { ["TMPDIR"] = temp });
+
+        Assert.NotEqual(0, await api.WaitForExit(ExitTimeout));
+        Assert.Contains("ConnectionStrings:Aggregator", Assert.Single(api.ErrorLines));
+        Assert.Empty(Directory.GetDirectories(temp));
+    }
+
+    [Fact]
+    public async Task The_private_server_lets_in_only_its_owner()
+    {
+        await using var server = await LocalPostgres.StartAsync(new LocalPostgresFolder(Path.Combine(temp, "server")), "postgres", durable: false);
+        var folder = server.Folder;
+        var owner = new NpgsqlConnectionStringBuilder(server.ConnectionString);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(folder.PasswordFile));
+        Assert.Equal(owner.Password, (await File.ReadAllTextAsync(folder.PasswordFile)).Trim());
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(folder.Path));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(folder.SocketDirectory));
+
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            Assert.Equal("127.0.0.1", await new NpgsqlCommand("SHOW listen_addresses", connection).ExecuteScalarAsync());
+            Assert.Equal("scram-sha-256", await new NpgsqlCommand("SHOW password_encryption", connection).ExecuteScalarAsync());
+        }
+        var wrongPassword = await Assert.ThrowsAsync<PostgresException>(() => Open(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = "guess" }));
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, wrongPassword.SqlState);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => Open(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = null }));
+        var overSocket = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = folder.SocketDirectory };
+        await Open(overSocket);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => Open(new NpgsqlConnectionStringBuilder(overSocket.ConnectionString) { Password = null }));
+    }
+
+    [Fact]
+    public async Task A_folder_whose_server_runs_is_refused_and_that_server_keeps_running()
+    {
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "shared"));
+        await using var owner = await LocalPostgres.StartAsync(folder, "postgres", durable: false);
+        var running = folder.LivePostmaster();
+
+        var refusal = await Assert.ThrowsAsync<StartupFailure>(() => LocalPostgres.StartAsync(folder, "postgres", durable: false));
+
+        Assert.Contains("in use by another instance", refusal.Message);
+        Assert.Equal(running, folder.LivePostmaster());
+        await Open(new NpgsqlConnectionStringBuilder(owner.ConnectionString));
+    }
+
+    [Fact]
+    public async Task A_restart_on_the_same_folder_keeps_the_data_and_clears_the_pid_file_of_a_dead_server()
+    {
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "restarted"));
+        await using (var server = await LocalPostgres.StartAsync(folder, "postgres", durable: false))
+        {
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync();
+            await new NpgsqlCommand("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')", connection).ExecuteNonQueryAsync();
+        }
+        using (var dead = Process.Start("true"))
+        {
+            await dead.WaitForExitAsync();
+            await File.WriteAllTextAsync(Path.Combine(folder.DataDirectory, "postmaster.pid"), $"{dead.Id}\n{folder.DataDirectory}\n0\n5432\n");
+        }
+
+        await using var restarted = await LocalPostgres.StartAsync(folder, "postgres", durable: false);
+
+        await using var again = new NpgsqlConnection(restarted.ConnectionString);
+        await again.OpenAsync();
+        Assert.Equal("still here", await new NpgsqlCommand("SELECT note FROM kept", again).ExecuteScalarAsync());
+    }
+
+    private static async Task Open(NpgsqlConnectionStringBuilder connectionString)
+    {
+        connectionString.Pooling = false;
+        await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
+        await connection.OpenAsync();
+    }
+}
