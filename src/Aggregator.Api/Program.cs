@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Aggregator.Api.Data;
+using Aggregator.Api.Data.ReadModel;
 using Aggregator.Api.Features;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Infrastructure;
@@ -18,6 +19,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
+using Npgsql;
 
 // A failure to start (bad configuration, no database, the HTTP port taken) ends with one line on stderr and exit code 1; the
 // private PostgreSQL, if this instance started one, is stopped on every way out, Ctrl-C and SIGTERM included.
@@ -39,7 +41,7 @@ try
     var settings = builder.Configuration.GetSection(AggregatorOptions.Section).Get<AggregatorOptions>() ?? new AggregatorOptions();
     builder.Services.Configure<AggregatorOptions>(builder.Configuration.GetSection(AggregatorOptions.Section));
     // The host logs a failed start (the HTTP port taken) at Error with a stack trace; the catch below reports it as one
-    // line instead. This service runs no BackgroundService, the other thing the host logs at Error.
+    // line instead. The one BackgroundService (RollupFolder), the other thing the host logs at Error, logs its own faults.
     builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
     // No connection string: in Development and Testing, a private PostgreSQL from the machine's binaries (see README, "Running it").
@@ -57,7 +59,11 @@ try
         options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
     });
     builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
+    builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+    builder.Services.AddHostedService<RollupFolder>();
     builder.Services.AddScoped<RevisionStore>();
+    builder.Services.AddScoped<AgencyRegistry>();
+    builder.Services.AddScoped<AuditTrail>();
     builder.Services.AddHttpContextAccessor();
     builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
         .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

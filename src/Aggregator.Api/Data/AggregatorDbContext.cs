@@ -49,17 +49,19 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
         model.Entity<Report>(report =>
         {
             report.ToTable("reports");
-            report.HasIndex(r => new { r.AgencyId, r.Year }).IsUnique();
+            report.HasKey(r => new { r.AgencyId, r.Year });
             report.HasIndex(r => r.Year);
+            report.Property(r => r.CurrentRevisionNumber).HasColumnName("current_revision");
             report.HasOne(r => r.Agency).WithMany().HasForeignKey(r => r.AgencyId).OnDelete(DeleteBehavior.Restrict);
-            report.HasMany(r => r.Revisions).WithOne(r => r.Report).HasForeignKey(r => r.ReportId).OnDelete(DeleteBehavior.Restrict);
-            report.HasOne(r => r.CurrentRevision).WithMany().HasForeignKey(r => r.CurrentRevisionId).OnDelete(DeleteBehavior.Restrict);
+            report.HasMany(r => r.Revisions).WithOne(v => v.Report).HasForeignKey(v => new { v.AgencyId, v.Year }).OnDelete(DeleteBehavior.Restrict);
+            report.HasOne(r => r.CurrentRevision).WithMany()
+                .HasForeignKey(r => new { r.AgencyId, r.Year, r.CurrentRevisionNumber }).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<Revision>(revision =>
         {
             revision.ToTable("revisions");
-            revision.HasIndex(r => new { r.ReportId, r.Number }).IsUnique();
+            revision.HasKey(r => new { r.AgencyId, r.Year, r.Number });
             revision.Property(r => r.Edition).HasMaxLength(4);
             revision.Property(r => r.ContentHash).HasMaxLength(64).IsFixedLength();
             revision.Property(r => r.Document).HasColumnType("jsonb");
@@ -69,10 +71,9 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
         model.Entity<ReportCell>(cell =>
         {
             cell.ToTable("report_cells");
-            cell.HasKey(c => new { c.ReportId, c.MetricId, c.Applicant });
+            cell.HasKey(c => new { c.AgencyId, c.Year, c.MetricId, c.Applicant });
             cell.Property(c => c.Value).HasColumnType("numeric(24,6)");
-            cell.HasIndex(c => new { c.MetricId, c.Applicant }).IncludeProperties(c => new { c.ReportId, c.Value });
-            cell.HasOne<Report>().WithMany().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Cascade);
+            cell.HasOne<Report>().WithMany().HasForeignKey(c => new { c.AgencyId, c.Year }).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<ApiKey>(key =>

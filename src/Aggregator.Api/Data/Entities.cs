@@ -24,67 +24,54 @@ public sealed class Agency
     public int? ActiveTo { get; set; }
 }
 
-/// <summary>An agency's report for one year: the sequence of its revisions.</summary>
+/// <summary>
+/// An agency's report for one year: the sequence of its revisions. Keyed by (agency, year), as everything about a
+/// report is: the agency is the distribution key when the report tables are spread over several servers (Citus).
+/// </summary>
 public sealed class Report
 {
-    public long Id { get; set; }
-
     public int AgencyId { get; set; }
-
     public Agency Agency { get; set; } = null!;
-
     public int Year { get; set; }
-
-    /// <summary>The latest revision; null only inside the transaction that creates the report.</summary>
-    public long? CurrentRevisionId { get; set; }
-
+    /// <summary>The number of the latest revision; null only inside the transaction that creates the report.</summary>
+    public int? CurrentRevisionNumber { get; set; }
     public Revision? CurrentRevision { get; set; }
-
+    /// <summary>When the first revision arrived (whether the report was late).</summary>
+    public DateTimeOffset? FirstSubmittedAt { get; set; }
     public List<Revision> Revisions { get; set; } = [];
 }
 
 /// <summary>One submitted version of a report. Immutable once written.</summary>
 public sealed class Revision
 {
-    public long Id { get; set; }
-
-    public long ReportId { get; set; }
-
+    public int AgencyId { get; set; }
+    public int Year { get; set; }
     public Report Report { get; set; } = null!;
-
     /// <summary>1, 2, 3… within the report.</summary>
     public int Number { get; set; }
-
     /// <summary>"2019" or "2021".</summary>
     public required string Edition { get; set; }
-
     public DateTimeOffset SubmittedAt { get; set; }
-
     /// <summary>SHA-256 of the canonical document JSON.</summary>
     public required string ContentHash { get; set; }
-
     /// <summary>The document in canonical JSON (jsonb).</summary>
     public required string Document { get; set; }
-
     /// <summary>The consistency findings computed at submission (jsonb array).</summary>
     public required string Findings { get; set; }
-
     public int FindingCount { get; set; }
 }
 
 /// <summary>
-/// One cell of the current revision of a report: the fact table rollups aggregate. Rewritten whenever a report gets
-/// a new revision; older revisions keep their cells in <see cref="Revision.Document"/>.
-/// A metric without the applicant dimension is stored in the <c>total</c> column (applicant 6).
+/// One cell of the current revision of a report: the fact table. Rewritten whenever a report gets a new revision;
+/// older revisions keep their cells in <see cref="Revision.Document"/>. A metric without the applicant dimension is
+/// stored in the <c>total</c> column (applicant 6).
 /// </summary>
 public sealed class ReportCell
 {
-    public long ReportId { get; set; }
-
+    public int AgencyId { get; set; }
+    public int Year { get; set; }
     public short MetricId { get; set; }
-
     public short Applicant { get; set; }
-
     /// <summary>Null when the published cell is blank.</summary>
     public decimal? Value { get; set; }
 }

@@ -25,7 +25,7 @@ public static class Filtering
     /// <summary>Reports with a current revision whose agency and year match.</summary>
     public static IQueryable<Report> Within(this IQueryable<Report> reports, ReportFilter filter)
     {
-        reports = reports.Where(r => r.CurrentRevisionId != null);
+        reports = reports.Where(r => r.CurrentRevisionNumber != null);
         if (filter.Division is { } division)
         {
             reports = reports.Where(r => r.Agency.DivisionCode.StartsWith(division));
@@ -51,8 +51,11 @@ public static class Filtering
     /// <summary>SQL: the agency <c>a</c> is active in the year <paramref name="year"/> (an SQL expression).</summary>
     public static string ActiveSql(string year) => $"(a.active_from IS NULL OR a.active_from <= {year}) AND (a.active_to IS NULL OR a.active_to >= {year})";
 
-    /// <summary>SQL conditions on agency <c>a</c> and report <c>r</c> with their parameters (years only when <paramref name="withYears"/>).</summary>
-    public static (List<string> Conditions, List<NpgsqlParameter> Parameters) Sql(ReportFilter filter, bool withYears = true)
+    /// <summary>
+    /// SQL conditions on agency <c>a</c> and the report year <paramref name="year"/> (an SQL expression; null: no year
+    /// condition), with their parameters.
+    /// </summary>
+    public static (List<string> Conditions, List<NpgsqlParameter> Parameters) Sql(ReportFilter filter, string? year = "r.year")
     {
         var conditions = new List<string>();
         var parameters = new List<NpgsqlParameter>();
@@ -66,14 +69,14 @@ public static class Filtering
             conditions.Add("a.sector = @sector");
             parameters.Add(new("sector", sector));
         }
-        if (withYears && filter.YearFrom is { } from)
+        if (year is not null && filter.YearFrom is { } from)
         {
-            conditions.Add("r.year >= @yearFrom");
+            conditions.Add($"{year} >= @yearFrom");
             parameters.Add(new("yearFrom", from));
         }
-        if (withYears && filter.YearTo is { } to)
+        if (year is not null && filter.YearTo is { } to)
         {
-            conditions.Add("r.year <= @yearTo");
+            conditions.Add($"{year} <= @yearTo");
             parameters.Add(new("yearTo", to));
         }
         return (conditions, parameters);

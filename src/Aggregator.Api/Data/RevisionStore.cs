@@ -1,6 +1,10 @@
+using System.Data;
+using Aggregator.Api.Data.ReadModel;
 using Aggregator.Api.Infrastructure.Problems;
 using Aggregator.Domain;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Aggregator.Api.Data;
 
@@ -16,42 +20,52 @@ public enum SubmissionOutcome
 public sealed record StoredSubmission(SubmissionOutcome Outcome, Revision Revision);
 
 /// <summary>
-/// Stores a report document as a revision of an agency's report for a year, in one transaction: a changed document
-/// becomes a new revision with its findings and replaces the report's cells; the same document again (a retry)
-/// changes nothing. Concurrent submissions for one agency-year queue on the report row's lock, so none is lost.
-/// Who may submit is the caller's business; this is where every submission path (PUT, import, sample data) writes.
+/// Stores a report document as a revision of an agency's report for a year, in one transaction and two round trips:
+/// the first creates the report row if needed and locks it, reading the current revision and last year's document;
+/// the second writes the new revision, points the report at it, replaces its cells, appends the change to the
+/// rollups' delta queue (<see cref="RollupDeltas"/>) and, when given, the audit record — then commits. The same
+/// document again (a retry) changes nothing. Concurrent submissions for one agency-year queue on the report row's
+/// lock, so none is lost. Who may submit is the caller's business; every submission path (PUT, bulk, import, sample
+/// data) writes here.
 /// </summary>
 public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock)
 {
-    public async Task<StoredSubmission> StoreAsync(Agency agency, int year, ReportDocument document, string? ifMatch, CancellationToken cancellationToken)
+    /// <param name="audit">The audit record of an accepted write, given its status and revision; written in the same commit.</param>
+    public async Task<StoredSubmission> StoreAsync(Agency agency, int year, ReportDocument document, string? ifMatch,
+        Func<int, int, AuditEvent>? audit, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO reports (agency_id, year) VALUES ({agency.Id}, {year}) ON CONFLICT (agency_id, year) DO NOTHING", cancellationToken);
-        var report = await db.Reports
-            .FromSql($"SELECT * FROM reports WHERE agency_id = {agency.Id} AND year = {year} FOR UPDATE")
-            .SingleAsync(cancellationToken);
-        var current = report.CurrentRevisionId is { } currentId
-            ? await db.Revisions.AsNoTracking().SingleAsync(r => r.Id == currentId, cancellationToken)
-            : null;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var stored = await StoreAsync(connection, agency, year, document, ifMatch, audit, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return stored;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
+    /// <summary>The same, inside a transaction the caller owns (the bulk path stores many reports per commit).</summary>
+    public async Task<StoredSubmission> StoreAsync(NpgsqlConnection connection, Agency agency, int year, ReportDocument document, string? ifMatch,
+        Func<int, int, AuditEvent>? audit, CancellationToken cancellationToken)
+    {
+        var (current, previousYear) = await LockReport(connection, agency.Id, year, cancellationToken);
         CheckPrecondition(ifMatch, current);
         var hash = ReportDocumentJson.ContentHash(document);
         if (current is not null && current.ContentHash == hash)
         {
-            await transaction.CommitAsync(cancellationToken);
             return new StoredSubmission(SubmissionOutcome.Unchanged, current);
         }
 
-        var previousYear = await db.Reports.AsNoTracking()
-            .Where(r => r.AgencyId == agency.Id && r.Year == year - 1 && r.CurrentRevisionId != null)
-            .Select(r => r.CurrentRevision!.Document)
-            .SingleOrDefaultAsync(cancellationToken);
         var findings = ConsistencyRules.Check(document, previousYear is null ? null : StoredJson.ReadDocument(previousYear));
-
         var revision = new Revision
         {
-            ReportId = report.Id,
+            AgencyId = agency.Id,
+            Year = year,
             Number = (current?.Number ?? 0) + 1,
             Edition = document.Edition.Code(),
             SubmittedAt = clock.GetUtcNow(),
@@ -60,13 +74,83 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock)
             Findings = StoredJson.WriteFindings(findings),
             FindingCount = findings.Count,
         };
-        db.Revisions.Add(revision);
-        await db.SaveChangesAsync(cancellationToken);
-        report.CurrentRevisionId = revision.Id;
-        await db.SaveChangesAsync(cancellationToken);
-        await ReplaceCells(report.Id, document, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new StoredSubmission(current is null ? SubmissionOutcome.Created : SubmissionOutcome.Revised, revision);
+        var outcome = current is null ? SubmissionOutcome.Created : SubmissionOutcome.Revised;
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO revisions (agency_id, year, number, edition, submitted_at, content_hash, document, findings, finding_count)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)
+            """, revision.AgencyId, revision.Year, revision.Number, revision.Edition, revision.SubmittedAt, revision.ContentHash,
+            revision.Document, revision.Findings, revision.FindingCount));
+        batch.BatchCommands.Add(Command(
+            "UPDATE reports SET current_revision = $3, first_submitted_at = coalesce(first_submitted_at, $4) WHERE agency_id = $1 AND year = $2",
+            agency.Id, year, revision.Number, revision.SubmittedAt));
+        batch.BatchCommands.Add(Command("DELETE FROM report_cells WHERE agency_id = $1 AND year = $2", agency.Id, year));
+        var cells = document.MetricCells.ToArray();
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO report_cells (agency_id, year, metric_id, applicant, value)
+            SELECT $1, $2, m, a, v FROM unnest($3::smallint[], $4::smallint[], $5::numeric[]) AS cell(m, a, v)
+            """, agency.Id, year, cells.Select(c => c.Metric.Id).ToArray(), cells.Select(c => (short)(c.Applicant ?? Applicant.Total)).ToArray(),
+            cells.Select(c => c.Value).ToArray()));
+        if (RollupDeltas.ForSubmission(agency.Id, year, created: current is null,
+                current is null ? [] : StoredJson.ReadDocument(current.Document).MetricCells, cells) is { } delta)
+        {
+            batch.BatchCommands.Add(delta);
+        }
+        if (audit?.Invoke(outcome == SubmissionOutcome.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, revision.Number) is { } record)
+        {
+            batch.BatchCommands.Add(AuditRecords.Insert(record));
+        }
+        batch.BatchCommands.Add(RollupDeltas.Notify(year));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return new StoredSubmission(outcome, revision);
+    }
+
+    /// <summary>Creates the report row if needed and locks it; reads its current revision and the current document of the year before.</summary>
+    private static async Task<(Revision? Current, string? PreviousYear)> LockReport(NpgsqlConnection connection, int agencyId, int year, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command("INSERT INTO reports (agency_id, year) VALUES ($1, $2) ON CONFLICT (agency_id, year) DO NOTHING", agencyId, year));
+        // The lock first, then the read in a statement of its own: under READ COMMITTED a statement that waited for the
+        // lock re-reads the locked row but would join other tables as they were before the wait.
+        batch.BatchCommands.Add(Command("SELECT 1 FROM reports WHERE agency_id = $1 AND year = $2 FOR UPDATE", agencyId, year));
+        batch.BatchCommands.Add(Command("""
+            SELECT v.number, v.edition, v.submitted_at, v.content_hash, v.document::text, v.findings::text, v.finding_count, p.document::text
+            FROM reports r
+            LEFT JOIN revisions v ON v.agency_id = r.agency_id AND v.year = r.year AND v.number = r.current_revision
+            LEFT JOIN reports pr ON pr.agency_id = r.agency_id AND pr.year = r.year - 1
+            LEFT JOIN revisions p ON p.agency_id = pr.agency_id AND p.year = pr.year AND p.number = pr.current_revision
+            WHERE r.agency_id = $1 AND r.year = $2
+            """, agencyId, year));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var current = reader.IsDBNull(0) ? null : new Revision
+        {
+            AgencyId = agencyId,
+            Year = year,
+            Number = reader.GetInt32(0),
+            Edition = reader.GetString(1),
+            SubmittedAt = reader.GetFieldValue<DateTimeOffset>(2),
+            ContentHash = reader.GetString(3),
+            Document = reader.GetString(4),
+            Findings = reader.GetString(5),
+            FindingCount = reader.GetInt32(6),
+        };
+        return (current, reader.IsDBNull(7) ? null : reader.GetString(7));
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value switch
+            {
+                decimal?[] numbers => new NpgsqlParameter { Value = numbers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric },
+                _ => new NpgsqlParameter { Value = value ?? DBNull.Value },
+            });
+        }
+        return command;
     }
 
     private static void CheckPrecondition(string? ifMatch, Revision? current)
@@ -83,19 +167,5 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock)
                 ? "If-Match was given but the report has no revision yet."
                 : $"If-Match does not match the current revision {current.Number} (ETag \"{current.ContentHash}\"): someone corrected the report since you read it.");
         }
-    }
-
-    /// <summary>The current revision's cells, the fact rows rollups aggregate; derived metrics included.</summary>
-    private async Task ReplaceCells(long reportId, ReportDocument document, CancellationToken cancellationToken)
-    {
-        var cells = document.MetricCells.ToArray();
-        var metricIds = cells.Select(c => c.Metric.Id).ToArray();
-        var applicants = cells.Select(c => (short)(c.Applicant ?? Applicant.Total)).ToArray();
-        var values = cells.Select(c => c.Value).ToArray();
-        await db.Database.ExecuteSqlAsync($"DELETE FROM report_cells WHERE report_id = {reportId}", cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO report_cells (report_id, metric_id, applicant, value)
-            SELECT {reportId}, m, a, v FROM unnest({metricIds}, {applicants}, {values}) AS cell(m, a, v)
-            """, cancellationToken);
     }
 }

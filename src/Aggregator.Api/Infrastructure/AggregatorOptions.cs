@@ -16,6 +16,8 @@ public sealed class AggregatorOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    public RollupOptions Rollups { get; set; } = new();
+
     /// <summary>Load the sample reports at start when the database has no agency yet. Default: on in Development.</summary>
     public bool? LoadSampleData { get; set; }
 
@@ -31,4 +33,11 @@ public sealed class RateLimitOptions
 
     /// <summary>Per client address, for requests without a key.</summary>
     public int AnonymousPerMinute { get; set; } = 120;
+}
+
+/// <summary>Configuration section <c>Aggregator:Rollups</c>: the read model.</summary>
+public sealed class RollupOptions
+{
+    /// <summary>How often the delta queue is folded into the summary tables. Default 250 ms.</summary>
+    public TimeSpan FoldInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -39,12 +39,11 @@ public static class SampleData
                     Code = sample.Agency.Code, Name = sample.Agency.Name, DivisionCode = sample.Agency.DivisionCode, Sector = sample.Agency.Sector,
                     RegisteredAt = clock.GetUtcNow(),
                 };
-                db.Agencies.Add(agency);
-                await db.SaveChangesAsync(cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<AgencyRegistry>().RegisterAsync(agency, cancellationToken);
             }
             var document = ReportDocumentJson.Parse(sample.Document).Document
                            ?? throw new InvalidOperationException($"Sample report of {sample.Agency.Code} does not read.");
-            await revisions.StoreAsync(agency, sample.Year, document, null, cancellationToken);
+            await revisions.StoreAsync(agency, sample.Year, document, null, audit: null, cancellationToken);
         }
     }
 }

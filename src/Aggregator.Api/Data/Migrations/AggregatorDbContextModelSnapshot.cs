@@ -285,46 +285,43 @@ namespace Aggregator.Api.Data.Migrations
 
             modelBuilder.Entity("Aggregator.Api.Data.Report", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<int>("AgencyId")
                         .HasColumnType("integer")
                         .HasColumnName("agency_id");
-
-                    b.Property<long?>("CurrentRevisionId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("current_revision_id");
 
                     b.Property<int>("Year")
                         .HasColumnType("integer")
                         .HasColumnName("year");
 
-                    b.HasKey("Id")
-                        .HasName("pk_reports");
+                    b.Property<int?>("CurrentRevisionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_revision");
 
-                    b.HasIndex("CurrentRevisionId")
-                        .HasDatabaseName("ix_reports_current_revision_id");
+                    b.Property<DateTimeOffset?>("FirstSubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_submitted_at");
+
+                    b.HasKey("AgencyId", "Year")
+                        .HasName("pk_reports");
 
                     b.HasIndex("Year")
                         .HasDatabaseName("ix_reports_year");
 
-                    b.HasIndex("AgencyId", "Year")
-                        .IsUnique()
-                        .HasDatabaseName("ix_reports_agency_id_year");
+                    b.HasIndex("AgencyId", "Year", "CurrentRevisionNumber")
+                        .HasDatabaseName("ix_reports_agency_id_year_current_revision");
 
                     b.ToTable("reports", (string)null);
                 });
 
             modelBuilder.Entity("Aggregator.Api.Data.ReportCell", b =>
                 {
-                    b.Property<long>("ReportId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("report_id");
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("agency_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
 
                     b.Property<short>("MetricId")
                         .HasColumnType("smallint")
@@ -338,25 +335,25 @@ namespace Aggregator.Api.Data.Migrations
                         .HasColumnType("numeric(24,6)")
                         .HasColumnName("value");
 
-                    b.HasKey("ReportId", "MetricId", "Applicant")
+                    b.HasKey("AgencyId", "Year", "MetricId", "Applicant")
                         .HasName("pk_report_cells");
-
-                    b.HasIndex("MetricId", "Applicant")
-                        .HasDatabaseName("ix_report_cells_metric_id_applicant");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("MetricId", "Applicant"), new[] { "ReportId", "Value" });
 
                     b.ToTable("report_cells", (string)null);
                 });
 
             modelBuilder.Entity("Aggregator.Api.Data.Revision", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
+                    b.Property<int>("AgencyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("agency_id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
 
                     b.Property<string>("ContentHash")
                         .IsRequired()
@@ -385,24 +382,12 @@ namespace Aggregator.Api.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("findings");
 
-                    b.Property<int>("Number")
-                        .HasColumnType("integer")
-                        .HasColumnName("number");
-
-                    b.Property<long>("ReportId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("report_id");
-
                     b.Property<DateTimeOffset>("SubmittedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("submitted_at");
 
-                    b.HasKey("Id")
+                    b.HasKey("AgencyId", "Year", "Number")
                         .HasName("pk_revisions");
-
-                    b.HasIndex("ReportId", "Number")
-                        .IsUnique()
-                        .HasDatabaseName("ix_revisions_report_id_number");
 
                     b.ToTable("revisions", (string)null);
                 });
@@ -439,9 +424,9 @@ namespace Aggregator.Api.Data.Migrations
 
                     b.HasOne("Aggregator.Api.Data.Revision", "CurrentRevision")
                         .WithMany()
-                        .HasForeignKey("CurrentRevisionId")
+                        .HasForeignKey("AgencyId", "Year", "CurrentRevisionNumber")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_reports_revisions_current_revision_id");
+                        .HasConstraintName("fk_reports_revisions_agency_id_year_current_revision");
 
                     b.Navigation("Agency");
 
@@ -452,20 +437,20 @@ namespace Aggregator.Api.Data.Migrations
                 {
                     b.HasOne("Aggregator.Api.Data.Report", null)
                         .WithMany()
-                        .HasForeignKey("ReportId")
+                        .HasForeignKey("AgencyId", "Year")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_report_cells_reports_report_id");
+                        .HasConstraintName("fk_report_cells_reports_agency_id_year");
                 });
 
             modelBuilder.Entity("Aggregator.Api.Data.Revision", b =>
                 {
                     b.HasOne("Aggregator.Api.Data.Report", "Report")
                         .WithMany("Revisions")
-                        .HasForeignKey("ReportId")
+                        .HasForeignKey("AgencyId", "Year")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_revisions_reports_report_id");
+                        .HasConstraintName("fk_revisions_reports_agency_id_year");
 
                     b.Navigation("Report");
                 });

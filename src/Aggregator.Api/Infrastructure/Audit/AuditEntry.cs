@@ -12,7 +12,12 @@ public sealed class AuditEntry(string action)
     /// <summary>Why the request was refused, when the refusal was written before any exception (401/403 from the policies).</summary>
     public string? Refusal { get; private set; }
 
+    /// <summary>True once an accepted write has put this record in its own commit: the audit then writes nothing more.</summary>
+    public bool InCommit { get; private set; }
+
     public static AuditEntry? Of(HttpContext http) => http.Features.Get<AuditEntry>();
+
+    public void WrittenInCommit() => InCommit = true;
 
     public void Refused(string detail) => Refusal = detail;
 

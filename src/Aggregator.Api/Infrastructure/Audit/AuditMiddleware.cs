@@ -66,6 +66,10 @@ public sealed class AuditMiddleware(RequestDelegate next)
 
     private static async Task Record(HttpContext http, AuditEntry entry, Exception? failure)
     {
+        if (failure is null && entry.InCommit)
+        {
+            return; // the write put its record in its own commit
+        }
         var problem = failure is null ? null : ProblemExceptionHandler.ToProblem(failure);
         var status = failure switch
         {
@@ -79,27 +83,10 @@ public sealed class AuditMiddleware(RequestDelegate next)
             OperationCanceledException when status == 499 => "The client went away before the answer.",
             _ => problem?.Detail ?? problem?.Title ?? failure.GetType().Name,
         };
-        var caller = Caller.From(http.User);
-        var year = int.TryParse(http.Request.RouteValues["year"] as string, out var y) ? y : entry.Year;
 
         await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AggregatorDbContext>();
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow(),
-            KeyId = caller?.KeyId,
-            Role = caller?.Role,
-            ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
-            Action = entry.Action,
-            Method = http.Request.Method,
-            Path = Truncate(http.Request.Path + http.Request.QueryString, 512)!,
-            AgencyCode = Truncate(http.Request.RouteValues["code"] as string ?? entry.Agency ?? http.Request.Query["agency"].FirstOrDefault(), 64),
-            Year = year,
-            Revision = entry.Revision,
-            Status = status,
-            Outcome = status < 400 ? "succeeded" : status < 500 ? "rejected" : "failed",
-            Detail = Truncate(detail, 2000),
-        });
+        db.AuditEvents.Add(Build(http, entry, status, detail, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow()));
         try
         {
             await db.SaveChangesAsync(CancellationToken.None);
@@ -109,6 +96,28 @@ public sealed class AuditMiddleware(RequestDelegate next)
             scope.ServiceProvider.GetRequiredService<ILogger<AuditMiddleware>>()
                 .LogError(e, "Could not record {Action} {Method} {Path} ({Status}) in the audit", entry.Action, http.Request.Method, http.Request.Path, status);
         }
+    }
+
+    /// <summary>The audit record of a request: who (from the authenticated key), from where, what, and how it ended.</summary>
+    public static AuditEvent Build(HttpContext http, AuditEntry entry, int status, string? detail, DateTimeOffset at)
+    {
+        var caller = Caller.From(http.User);
+        return new AuditEvent
+        {
+            At = at,
+            KeyId = caller?.KeyId,
+            Role = caller?.Role,
+            ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
+            Action = entry.Action,
+            Method = http.Request.Method,
+            Path = Truncate(http.Request.Path + http.Request.QueryString, 512)!,
+            AgencyCode = Truncate(http.Request.RouteValues["code"] as string ?? entry.Agency ?? http.Request.Query["agency"].FirstOrDefault(), 64),
+            Year = int.TryParse(http.Request.RouteValues["year"] as string, out var year) ? year : entry.Year,
+            Revision = entry.Revision,
+            Status = status,
+            Outcome = status < 400 ? "succeeded" : status < 500 ? "rejected" : "failed",
+            Detail = Truncate(detail, 2000),
+        };
     }
 
     /// <summary>Cut to a length on a whole character, without control characters (PostgreSQL refuses NUL in text).</summary>

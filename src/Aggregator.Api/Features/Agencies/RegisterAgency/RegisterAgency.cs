@@ -8,7 +8,6 @@ using Aggregator.Api.Infrastructure.Problems;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Aggregator.Api.Features.Agencies.RegisterAgency;
 
@@ -44,7 +43,8 @@ public sealed class RegisterAgencyValidator : AbstractValidator<RegisterAgency>
     }
 }
 
-public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider clock, AccessControl access) : ICommandHandler<RegisterAgency, AgencyResponse>
+public sealed class RegisterAgencyHandler(AggregatorDbContext db, AgencyRegistry registry, TimeProvider clock, AccessControl access)
+    : ICommandHandler<RegisterAgency, AgencyResponse>
 {
     public async ValueTask<AgencyResponse> Handle(RegisterAgency command, CancellationToken cancellationToken)
     {
@@ -63,15 +63,7 @@ public sealed class RegisterAgencyHandler(AggregatorDbContext db, TimeProvider c
             ActiveFrom = command.ActiveFrom,
             ActiveTo = command.ActiveTo,
         };
-        db.Agencies.Add(agency);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            throw new ConflictException($"An agency with code '{command.Code}' is already registered.");
-        }
+        await registry.RegisterAsync(agency, cancellationToken);
         return AgencyResponse.From(agency);
     }
 }

@@ -71,7 +71,7 @@ public sealed class ExportCellsHandler(AggregatorDbContext db) : IQueryHandler<E
             cells = cells.Where(c => ids.Contains(c.MetricId));
         }
         return from c in cells.AsNoTracking()
-               join r in reports on c.ReportId equals r.Id
+               join r in reports on new { c.AgencyId, c.Year } equals new { r.AgencyId, r.Year }
                orderby r.Agency.Code, r.Year, c.MetricId, c.Applicant
                select new StoredCell(r.Agency.Code, r.Agency.Name, r.Agency.DivisionCode, r.Year, r.CurrentRevision!.Edition, c.MetricId, c.Applicant, c.Value);
     }

@@ -73,8 +73,8 @@ public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandl
             .Select(a => new
             {
                 Agency = new AgencyReference(a.Code, a.Name, a.DivisionCode, a.Sector),
-                Report = db.Reports.Where(r => r.AgencyId == a.Id && r.Year == year && r.CurrentRevisionId != null)
-                    .Select(r => new { FirstSubmittedAt = r.Revisions.Min(v => v.SubmittedAt), r.CurrentRevision!.FindingCount })
+                Report = db.Reports.Where(r => r.AgencyId == a.Id && r.Year == year && r.CurrentRevisionNumber != null)
+                    .Select(r => new { FirstSubmittedAt = r.FirstSubmittedAt!.Value, r.CurrentRevision!.FindingCount })
                     .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);

@@ -54,7 +54,7 @@ public sealed class ImportReportValidator : AbstractValidator<ImportReport>
     }
 }
 
-public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access, TimeProvider clock) : ICommandHandler<ImportReport, ImportResponse>
+public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access, AuditTrail audit, TimeProvider clock) : ICommandHandler<ImportReport, ImportResponse>
 {
     private const string Refused = "The report could not be imported as it is.";
 
@@ -89,7 +89,7 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == command.Agency, cancellationToken)
                      ?? throw new NotFoundException($"No agency with code '{command.Agency}'. Register it first (POST /api/v1/agencies).");
         await access.DemandAsync(new AgencyResource(agency.Code, agency.DivisionCode), Operations.WriteReports);
-        var stored = await revisions.StoreAsync(agency, year, result.Document, null, cancellationToken);
+        var stored = await revisions.StoreAsync(agency, year, result.Document, null, audit.ForAcceptedWrite(agency.Code, year), cancellationToken);
         return response with { Revision = RevisionResponse.From(agency.Code, year, stored.Revision), Submission = stored.Outcome };
     }
 

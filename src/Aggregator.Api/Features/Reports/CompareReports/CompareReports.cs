@@ -49,7 +49,7 @@ public sealed class CompareReportsHandler(AggregatorDbContext db) : IQueryHandle
         var with = query.With!.Value;
         var current = await db.Revisions.AsNoTracking()
             .Where(r => r.Report.Agency.Code == query.AgencyCode && (r.Report.Year == query.Year || r.Report.Year == with)
-                        && r.Report.CurrentRevisionId == r.Id)
+                        && r.Report.CurrentRevisionNumber == r.Number)
             .Select(r => new { r.Report.Year, r.Document })
             .ToDictionaryAsync(r => r.Year, r => r.Document, cancellationToken);
         var document = Read(query, query.Year, current);

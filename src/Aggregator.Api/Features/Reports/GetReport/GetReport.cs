@@ -24,7 +24,7 @@ public sealed class GetReportHandler(AggregatorDbContext db) : IQueryHandler<Get
             .Where(r => r.Report.Agency.Code == query.AgencyCode && r.Report.Year == query.Year);
         revisions = query.Revision is { } number
             ? revisions.Where(r => r.Number == number)
-            : revisions.Where(r => r.Report.CurrentRevisionId == r.Id);
+            : revisions.Where(r => r.Report.CurrentRevisionNumber == r.Number);
         var revision = await revisions.SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException(query.Revision is null
             ? $"Agency '{query.AgencyCode}' has no report for {query.Year}."
             : $"Agency '{query.AgencyCode}' has no revision {query.Revision} of its report for {query.Year}.");

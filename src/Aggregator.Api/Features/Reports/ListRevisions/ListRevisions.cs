@@ -16,7 +16,7 @@ public sealed class ListRevisionsHandler(AggregatorDbContext db) : IQueryHandler
         var revisions = await db.Revisions.AsNoTracking()
             .Where(r => r.Report.Agency.Code == query.AgencyCode && r.Report.Year == query.Year)
             .OrderBy(r => r.Number)
-            .Select(r => new RevisionSummary(r.Number, r.Edition, r.SubmittedAt, r.ContentHash, r.FindingCount, r.Report.CurrentRevisionId == r.Id))
+            .Select(r => new RevisionSummary(r.Number, r.Edition, r.SubmittedAt, r.ContentHash, r.FindingCount, r.Report.CurrentRevisionNumber == r.Number))
             .ToListAsync(cancellationToken);
         return revisions.Count > 0 ? revisions : throw new NotFoundException($"Agency '{query.AgencyCode}' has no report for {query.Year}.");
     }

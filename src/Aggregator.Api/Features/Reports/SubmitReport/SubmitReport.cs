@@ -30,14 +30,15 @@ public sealed class SubmitReportValidator : AbstractValidator<SubmitReport>
     }
 }
 
-public sealed class SubmitReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access) : ICommandHandler<SubmitReport, SubmittedRevision>
+public sealed class SubmitReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access, AuditTrail audit) : ICommandHandler<SubmitReport, SubmittedRevision>
 {
     public async ValueTask<SubmittedRevision> Handle(SubmitReport command, CancellationToken cancellationToken)
     {
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == command.AgencyCode, cancellationToken)
                      ?? throw new NotFoundException($"No agency with code '{command.AgencyCode}'. Register it first (POST /api/v1/agencies).");
         await access.DemandAsync(new AgencyResource(agency.Code, agency.DivisionCode), Operations.WriteReports);
-        var stored = await revisions.StoreAsync(agency, command.Year, command.Document, command.IfMatch, cancellationToken);
+        var stored = await revisions.StoreAsync(agency, command.Year, command.Document, command.IfMatch,
+            audit.ForAcceptedWrite(agency.Code, command.Year), cancellationToken);
         return new SubmittedRevision(stored.Outcome, RevisionResponse.From(agency.Code, command.Year, stored.Revision));
     }
 }

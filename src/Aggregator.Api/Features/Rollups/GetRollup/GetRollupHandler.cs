@@ -47,148 +47,66 @@ public sealed record RollupSpec(
     }
 }
 
+/// <summary>
+/// Answers a rollup from the read model (<see cref="RollupSql"/>: the coarsest summary grain that holds the keys asked
+/// for, plus the deltas not folded yet), or from the fact table when no grain holds them (by agency, county × sector).
+/// Either way one query sums the cells and one counts the agency-years expected and the reports submitted.
+/// </summary>
 public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock) : IQueryHandler<GetRollup, RollupResponse>
 {
-    private static string Expression(Dimension dimension) => dimension switch
-    {
-        Dimension.Province => "d.province_code::text",
-        Dimension.Prefecture => "d.prefecture_code::text",
-        Dimension.County => "a.division_code::text",
-        Dimension.Agency => "a.code",
-        Dimension.Sector => "a.sector",
-        Dimension.Year => "r.year",
-        Dimension.Applicant => "c.applicant",
-        _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
-    };
-
     public async ValueTask<RollupResponse> Handle(GetRollup request, CancellationToken cancellationToken)
     {
         var query = RollupSpec.From(request);
-        var current = await Aggregate(query, cancellationToken);
-        var rows = current.Select(g => g.Row).ToArray();
-        if (query.Compare == RollupComparison.PreviousYear)
-        {
-            var earlier = await Aggregate(query with { YearFrom = query.YearFrom - 1, YearTo = query.YearTo - 1 }, cancellationToken);
-            var byKey = earlier.ToDictionary(g => GroupKey(query, g.Row, yearShift: 0));
-            rows = current.Select(g => WithPrevious(query, g, byKey.GetValueOrDefault(GroupKey(query, g.Row, yearShift: -1)))).ToArray();
-        }
-        rows = await WithReportingRates(query, rows, cancellationToken);
-        return new RollupResponse(
-            query.Metrics.Select(m => m.Code).ToArray(),
-            query.GroupBy.Select(Dimensions.Key).ToArray(),
-            query.Applicants.Select(a => a.Key()).ToArray(),
-            await Named(rows, cancellationToken));
-    }
-
-    /// <summary>
-    /// Sets each row's <c>reports</c> to the reports submitted in the group (of either edition, whatever metrics they
-    /// carry), adds how many agency-years were expected and the share that reported, and adds the groups that have no
-    /// cell of the metrics — expected but silent, or reporting in an edition without the metric — with values null.
-    /// Years without a filter run from 2019 to the last completed year.
-    /// </summary>
-    private async Task<RollupRow[]> WithReportingRates(RollupSpec query, RollupRow[] rows, CancellationToken cancellationToken)
-    {
-        var dimensions = query.GroupBy.Where(d => d != Dimension.Applicant).ToArray();
-        var keys = dimensions.Select((d, i) => $"{(d == Dimension.Year ? "y.year" : Expression(d))} AS g{i}").ToArray();
-        var (filters, parameters) = Filtering.Sql(query.Filter, withYears: false);
-        var active = Filtering.ActiveSql("y.year");
-        filters.Add($"({active} OR r.id IS NOT NULL)");
-        parameters.Add(new("firstYear", query.YearFrom ?? ReportYears.First));
-        parameters.Add(new("lastYear", query.YearTo ?? ReportYears.LastCompleted(clock.GetUtcNow())));
-        var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
-        var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}count(*) FILTER (WHERE {active}) AS expected, count(r.id) AS submitted
-            FROM agencies a
-            JOIN divisions d ON d.code = a.division_code
-            CROSS JOIN generate_series(@firstYear, @lastYear) AS y(year)
-            LEFT JOIN reports r ON r.agency_id = a.id AND r.year = y.year AND r.current_revision_id IS NOT NULL
-            WHERE {string.Join(" AND ", filters)}
-            {groupBy}
-            """;
+        var lastYear = ReportYears.LastCompleted(clock.GetUtcNow());
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var expected = new Dictionary<string, (int Expected, int Submitted)>();
-        var silent = new List<RollupRow>();
         try
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange(parameters.ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var n = dimensions.Length;
-            while (await reader.ReadAsync(cancellationToken))
+            var current = await Groups(connection, query, lastYear, cancellationToken);
+            if (query.Compare == RollupComparison.PreviousYear)
             {
-                var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
-                expected[key] = ((int)reader.GetInt64(n), (int)reader.GetInt64(n + 1));
-                if (n == query.GroupBy.Count)
-                {
-                    silent.Add(NewRow(query, reader));
-                }
+                var earlier = await Groups(connection, query with { YearFrom = query.YearFrom - 1, YearTo = query.YearTo - 1 }, lastYear, cancellationToken);
+                var byKey = earlier.ToDictionary(g => GroupKey(query, g.Row, yearShift: 0));
+                current = current.Select(g => g with { Row = WithPrevious(query, g, byKey.GetValueOrDefault(GroupKey(query, g.Row, yearShift: -1))) }).ToList();
             }
+            return new RollupResponse(
+                query.Metrics.Select(m => m.Code).ToArray(),
+                query.GroupBy.Select(Dimensions.Key).ToArray(),
+                query.Applicants.Select(a => a.Key()).ToArray(),
+                await Named(current.Select(g => g.Row).Order(new RowOrder(query.GroupBy)).ToArray(), cancellationToken));
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-        var reported = rows.Select(r => GroupKey(query, r, 0)).ToHashSet();
-        var nothingToCompare = query.Compare is null ? null : query.Metrics.ToDictionary(m => m.Code, _ => (decimal?)null);
-        return rows.Concat(silent.Where(r => !reported.Contains(GroupKey(query, r, 0)))
-                .Select(r => nothingToCompare is null ? r : r with { Previous = new(nothingToCompare), Change = new(nothingToCompare) }))
-            .Select(row =>
-            {
-                var (count, submitted) = expected.GetValueOrDefault(GroupKey(query, row, 0, withApplicant: false));
-                return row with { Reports = submitted, Expected = count, ReportingRate = count == 0 ? null : Math.Round((decimal)submitted / count, 4) };
-            })
-            .Order(new RowOrder(query.GroupBy))
-            .ToArray();
     }
 
     /// <summary>
-    /// A row with, per metric, how many of the group's reports carry it (are of an edition that has it), and when
-    /// comparing, the editions of all the group's reports (whatever metrics they carry).
+    /// A row with, per metric, how many of the group's reports carry it (are of an edition that has it): when that is
+    /// fewer than the group's reports, the group mixes editions for that metric.
     /// </summary>
-    private sealed record Group(RollupRow Row, Dictionary<string, int> Carrying)
-    {
-        public IReadOnlySet<string> ReportEditions { get; init; } = new HashSet<string>();
-    }
+    private sealed record Group(RollupRow Row, Dictionary<string, int> Carrying);
 
-    private async Task<List<Group>> Aggregate(RollupSpec query, CancellationToken cancellationToken)
+    /// <summary>
+    /// The groups of a rollup: those with cells of the metrics, each with its reports submitted (of either edition,
+    /// whatever metrics they carry), the agency-years expected and the share that reported; and the groups with no cell
+    /// of the metrics — expected but silent, or reporting in an edition without the metric — with values null.
+    /// Years without a filter run from 2019 to the last completed year.
+    /// </summary>
+    private static async Task<List<Group>> Groups(NpgsqlConnection connection, RollupSpec query, int lastYear, CancellationToken cancellationToken)
     {
-        var keys = query.GroupBy.Select((d, i) => $"{Expression(d)} AS g{i}").ToArray();
-        var groupColumns = query.GroupBy.Select((_, i) => $"g{i}").ToArray();
-        var (filters, parameters) = Filtering.Sql(query.Filter);
-        filters.Add("c.metric_id = ANY(@metrics)");
-        filters.Add("c.applicant = ANY(@applicants)");
-        parameters.Add(new("metrics", query.Metrics.Select(m => m.Id).ToArray()));
-        parameters.Add(new("applicants", query.Applicants.Select(a => (short)a).ToArray()));
-        // Per group and metric: the sum, the blank cells, and the reports carrying the metric. A report has one cell per
-        // metric and applicant column, and a group holds one column (the applicant is a key or the filter), so count(*)
-        // counts reports. The reports per group come from WithReportingRates.
-        var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}c.metric_id,
-                   sum(c.value) AS total, count(*) - count(c.value) AS blanks, count(*) AS reports
-            FROM report_cells c
-            JOIN reports r ON r.id = c.report_id
-            JOIN agencies a ON a.id = r.agency_id
-            JOIN divisions d ON d.code = a.division_code
-            WHERE {string.Join(" AND ", filters)}
-            GROUP BY {string.Join("", groupColumns.Select(g => g + ", "))}c.metric_id
-            """;
-
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        var sql = RollupSql.For(query, lastYear);
+        var groups = new Dictionary<string, Group>();
+        await using (var sums = sql.Sums(connection))
+        await using (var reader = await sums.ExecuteReaderAsync(cancellationToken))
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange(parameters.ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var groups = new Dictionary<string, Group>();
             var n = query.GroupBy.Count;
             while (await reader.ReadAsync(cancellationToken))
             {
                 var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
                 if (!groups.TryGetValue(key, out var group))
                 {
-                    group = new Group(NewRow(query, reader), new Dictionary<string, int>());
+                    group = new Group(NewRow(query, query.GroupBy, reader), new Dictionary<string, int>());
                     groups.Add(key, group);
                 }
                 var metric = MetricCatalogue.Find(reader.GetInt16(n))!;
@@ -196,48 +114,37 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
                 group.Row.Blanks[metric.Code] = (int)reader.GetInt64(n + 2);
                 group.Carrying[metric.Code] = (int)reader.GetInt64(n + 3);
             }
-            await reader.DisposeAsync();
-            if (query.Compare is null)
-            {
-                return groups.Values.ToList();
-            }
-            var editions = await EditionsByGroup(query, connection, cancellationToken);
-            return groups.Values
-                .Select(g => g with { ReportEditions = editions.GetValueOrDefault(GroupKey(query, g.Row, 0, withApplicant: false)) ?? new HashSet<string>() })
-                .ToList();
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
 
-    /// <summary>The editions of the reports in each group, by the group's keys without the applicant.</summary>
-    private static async Task<Dictionary<string, HashSet<string>>> EditionsByGroup(RollupSpec query, NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var dimensions = query.GroupBy.Where(d => d != Dimension.Applicant).ToArray();
-        var (filters, parameters) = Filtering.Sql(query.Filter);
-        var keys = dimensions.Select((d, i) => $"{Expression(d)} AS g{i}").ToArray();
-        var groupBy = dimensions.Length == 0 ? "" : "GROUP BY " + string.Join(", ", dimensions.Select((_, i) => $"g{i}"));
-        var sql = $"""
-            SELECT {string.Join("", keys.Select(k => k + ", "))}array_agg(DISTINCT v.edition) AS editions
-            FROM reports r
-            JOIN revisions v ON v.id = r.current_revision_id
-            JOIN agencies a ON a.id = r.agency_id
-            JOIN divisions d ON d.code = a.division_code
-            WHERE {(filters.Count == 0 ? "TRUE" : string.Join(" AND ", filters))}
-            {groupBy}
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddRange(parameters.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var editions = new Dictionary<string, HashSet<string>>();
-        while (await reader.ReadAsync(cancellationToken))
+        var counted = new Dictionary<string, (int Expected, int Submitted)>();
+        var silent = new List<Group>();
+        var countKeys = RollupSql.CountKeys(query);
+        await using (var counts = sql.Counts(connection))
+        await using (var reader = await counts.ExecuteReaderAsync(cancellationToken))
         {
-            var key = string.Join("\u001f", Enumerable.Range(0, dimensions.Length).Select(i => reader.GetValue(i).ToString()));
-            editions[key] = reader.IsDBNull(dimensions.Length) ? [] : [.. reader.GetFieldValue<string[]>(dimensions.Length)];
+            var n = countKeys.Count;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = string.Join("\u001f", Enumerable.Range(0, n).Select(i => reader.GetValue(i).ToString()));
+                counted[key] = ((int)reader.GetInt64(n), (int)reader.GetInt64(n + 1));
+                if (n == query.GroupBy.Count && !groups.ContainsKey(key))
+                {
+                    silent.Add(new Group(NewRow(query, countKeys, reader), new Dictionary<string, int>()));
+                }
+            }
         }
-        return editions;
+        var nothingToCompare = query.Compare is null ? null : query.Metrics.ToDictionary(m => m.Code, _ => (decimal?)null);
+        return groups.Values
+            .Concat(silent.Select(g => nothingToCompare is null ? g : g with { Row = g.Row with { Previous = new(nothingToCompare), Change = new(nothingToCompare) } }))
+            .Select(g =>
+            {
+                var (expected, submitted) = counted.GetValueOrDefault(GroupKey(query, g.Row, 0, withApplicant: false));
+                return g with
+                {
+                    Row = g.Row with { Reports = submitted, Expected = expected, ReportingRate = expected == 0 ? null : Math.Round((decimal)submitted / expected, 4) },
+                };
+            })
+            .ToList();
     }
 
     /// <summary>The group keys as one string; <paramref name="yearShift"/> −1 names the same group a year earlier.</summary>
@@ -275,7 +182,8 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
         return current.Row with { Previous = previous, Change = change };
     }
 
-    private static bool OnlyOf(Group group, Metric metric) => group.ReportEditions.All(e => Editions.TryParse(e, out var edition) && metric.IsIn(edition));
+    /// <summary>Every report of the group carries the metric: none is of an edition without it.</summary>
+    private static bool OnlyOf(Group group, Metric metric) => group.Carrying.GetValueOrDefault(metric.Code) == group.Row.Reports;
 
     private static bool OnlyBlanks(Group group, string code) => group.Row.Blanks[code] == group.Carrying.GetValueOrDefault(code);
 
@@ -288,7 +196,8 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
         return rows.Select(row => RegionGroup.Named(row) with { AgencyName = row.Agency is null ? null : agencyNames.GetValueOrDefault(row.Agency) }).ToArray();
     }
 
-    private static RollupRow NewRow(RollupSpec query, NpgsqlDataReader reader)
+    /// <summary>A row with the group keys read from the first columns of <paramref name="reader"/>, one per dimension of <paramref name="keys"/>.</summary>
+    private static RollupRow NewRow(RollupSpec query, IReadOnlyList<Dimension> keys, NpgsqlDataReader reader)
     {
         var row = new RollupRow
         {
@@ -296,10 +205,10 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
             Blanks = query.Metrics.ToDictionary(m => m.Code, _ => 0),
             Reports = 0,
         };
-        for (var i = 0; i < query.GroupBy.Count; i++)
+        for (var i = 0; i < keys.Count; i++)
         {
             var value = reader.GetValue(i);
-            row = query.GroupBy[i] switch
+            row = keys[i] switch
             {
                 Dimension.Province => row with { Province = (string)value },
                 Dimension.Prefecture => row with { Prefecture = (string)value },

@@ -1,0 +1,28 @@
+using Aggregator.Api.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Aggregator.Api.Data;
+
+/// <summary>
+/// Registers an agency and, in the same transaction, tells the rollup read model that one more agency is expected to
+/// report in its active years. Every registration path (the API, sample data) writes here.
+/// </summary>
+public sealed class AgencyRegistry(AggregatorDbContext db)
+{
+    public async Task RegisterAsync(Agency agency, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Agencies.Add(agency);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new ConflictException($"An agency with code '{agency.Code}' is already registered.");
+        }
+        await db.Database.ExecuteSqlAsync($"INSERT INTO rollup_deltas (agency_id, year, reports, agencies) VALUES ({agency.Id}, NULL, 0, 1)", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
