@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Aggregator.Api.Data.ReadModel;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Domain;
+using Npgsql;
+
+namespace Aggregator.Api.Tests.ReadModel;
+
+/// <summary>
+/// The rollup read model: what the folds build incrementally equals a rebuild from the fact tables, a submission shows
+/// in rollups at once, and the report tables are keyed for distribution by agency. On a database of its own, since it
+/// compares whole tables.
+/// </summary>
+public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static readonly string[] Divisions = ["654202", "654201", "652902", "350128", "110101", "429004", "320800", "650000"];
+    private static readonly string[] Sectors = ["transport", "government", "education"];
+
+    private static ReportDocument RandomDocument(Random random, int year)
+    {
+        var edition = random.NextDouble() < 0.15 ? (Edition)random.Next(2) : Editions.PrescribedFor(year);
+        var document = new ReportDocument(edition);
+        foreach (var cell in document.Fields)
+        {
+            document.Set(cell.Metric, cell.Applicant, random.NextDouble() < 0.2 ? null : cell.Metric.MayBeNegative ? random.Next(-5, 50) : random.Next(0, 500));
+        }
+        return document;
+    }
+
+    [Fact]
+    public async Task Incremental_folds_equal_a_rebuild_after_random_submissions_and_corrections()
+    {
+        var random = new Random(20261201);
+        var admin = api.Admin();
+        var agencies = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var code = Http.Unique("rm");
+            var response = await admin.PostAsJsonAsync("/api/v1/agencies", new
+            {
+                code, name = $"测试机关 {i}", divisionCode = Divisions[i % Divisions.Length], sector = Sectors[i % Sectors.Length],
+                activeFrom = i % 5 == 0 ? 2021 : (int?)null, activeTo = i % 7 == 0 ? 2023 : (int?)null,
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            agencies.Add(code);
+        }
+        for (var i = 0; i < 60; i++)
+        {
+            var year = random.Next(2019, 2026);
+            var response = await admin.PutReport(agencies[random.Next(agencies.Count)], year, RandomDocument(random, year));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            if (i % 20 == 0)
+            {
+                await Fold();
+            }
+        }
+
+        await Fold();
+        var incremental = await Snapshot();
+        await using (var connection = await Open())
+        {
+            await RollupProjection.RebuildAsync(connection, CancellationToken.None);
+        }
+        var rebuilt = await Snapshot();
+
+        Assert.NotEmpty(rebuilt);
+        Assert.Equal(rebuilt, incremental);
+    }
+
+    [Fact]
+    public async Task A_submission_shows_in_rollups_at_once_and_after_it_is_folded()
+    {
+        var agency = Http.Unique("fresh");
+        await api.Admin().RegisterAgency(agency, "654201", "transport");
+        var document = RandomDocument(new Random(7), 2022);
+        const string metric = "proactive.penalty.decisions";
+        var url = $"/api/v1/rollups?metric={metric}&groupBy=county,year&division=654201&yearFrom=2022&yearTo=2022";
+        var before = await Value(url, metric);
+
+        document.Set(metric, null, 1_234_567);
+        var clock = Stopwatch.StartNew();
+        Assert.True((await api.Admin().PutReport(agency, 2022, document)).IsSuccessStatusCode);
+        var seen = await Value(url, metric);
+        var elapsed = clock.Elapsed;
+        await Fold();
+        var folded = await Value(url, metric);
+
+        Assert.Equal((before ?? 0) + 1_234_567, seen);
+        Assert.Equal(seen, folded);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"seen after {elapsed}");
+    }
+
+    [Fact]
+    public async Task Every_key_of_the_report_tables_holds_the_agency()
+    {
+        await using var connection = await Open();
+        await using var command = new NpgsqlCommand("""
+            SELECT tc.table_name, tc.constraint_name, tc.constraint_type, array_agg(k.column_name::text ORDER BY k.ordinal_position)
+            FROM information_schema.table_constraints tc
+            JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name AND k.table_name = tc.table_name
+            WHERE tc.table_name IN ('reports', 'revisions', 'report_cells') AND tc.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
+            GROUP BY 1, 2, 3
+            """, connection);
+        var keys = new List<(string Table, string Name, string Type, string[] Columns)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3)));
+            }
+        }
+
+        Assert.Equal(["report_cells", "reports", "revisions"], keys.Where(k => k.Type == "PRIMARY KEY").Select(k => k.Table).Order());
+        Assert.All(keys, key => Assert.True(key.Columns.Contains("agency_id"), $"{key.Table}.{key.Name} ({key.Type}) lacks agency_id: {string.Join(", ", key.Columns)}"));
+        Assert.All(keys.Where(k => k.Type == "PRIMARY KEY"), key => Assert.Contains("year", key.Columns));
+        // Report tables reference one another only on keys that hold the agency, so shards by agency are self-contained.
+        await using var outward = new NpgsqlCommand("""
+            SELECT count(*) FROM information_schema.referential_constraints rc
+            JOIN information_schema.table_constraints child ON child.constraint_name = rc.constraint_name
+            JOIN information_schema.table_constraints parent ON parent.constraint_name = rc.unique_constraint_name
+            WHERE parent.table_name IN ('reports', 'revisions', 'report_cells') AND child.table_name NOT IN ('reports', 'revisions', 'report_cells')
+            """, connection);
+        Assert.Equal(0L, (long)(await outward.ExecuteScalarAsync())!);
+    }
+
+    private async Task<decimal?> Value(string url, string metric)
+    {
+        var rows = (await (await api.Anonymous().GetAsync(url)).Json())["rows"]!.AsArray();
+        return rows.Count == 0 ? null : rows.Single()!["values"]![metric]?.GetValue<decimal>();
+    }
+
+    private async Task<NpgsqlConnection> Open()
+    {
+        var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private async Task Fold()
+    {
+        await using var connection = await Open();
+        while (await RollupProjection.FoldAsync(connection, 1000, CancellationToken.None) > 0 || await Queued(connection) > 0)
+        {
+            await Task.Yield();
+        }
+    }
+
+    private static async Task<long> Queued(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM rollup_deltas", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Every non-empty row of the summary tables, as text, in a fixed order.</summary>
+    private async Task<List<string>> Snapshot()
+    {
+        await using var connection = await Open();
+        var rows = new List<string>();
+        foreach (var sql in new[]
+                 {
+                     "SELECT concat_ws('|', grain, year, province, prefecture, d4, county, sector, metric_id, applicant, trim_scale(total), blanks, cells) FROM rollup_cells WHERE cells <> 0 OR blanks <> 0 OR total <> 0 ORDER BY grain, metric_id, applicant, province, d4, county, sector, prefecture, year",
+                     "SELECT format('%s', r) FROM rollup_reports r WHERE reports <> 0 ORDER BY grain, province, d4, county, sector, prefecture, year",
+                     "SELECT format('%s', a) FROM rollup_agencies a WHERE agencies <> 0 ORDER BY grain, province, d4, county, sector, prefecture, active_from, active_to",
+                 })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+        return rows;
+    }
+}
