@@ -37,7 +37,9 @@ using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Signa
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, SignalStop);
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // `rebuild-rollups`: compute the rollup read model anew from the stored cells, then exit (see README, operations).
+    var command = args.FirstOrDefault() is "rebuild-rollups" ? args[0] : null;
+    var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
     var settings = builder.Configuration.GetSection(AggregatorOptions.Section).Get<AggregatorOptions>() ?? new AggregatorOptions();
     builder.Services.Configure<AggregatorOptions>(builder.Configuration.GetSection(AggregatorOptions.Section));
     // The host logs a failed start (the HTTP port taken) at Error with a stack trace; the catch below reports it as one
@@ -47,6 +49,10 @@ try
     // No connection string: in Development and Testing, a private PostgreSQL from the machine's binaries (see README, "Running it").
     (var connectionString, privateServer) = await ServiceDatabase.ResolveAsync(builder, settings);
     stopSignalled.Token.ThrowIfCancellationRequested();
+    if (command is not null)
+    {
+        return await RollupProjection.RebuildCommandAsync(connectionString, Console.Out, stopSignalled.Token);
+    }
 
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<CachePolicy>();

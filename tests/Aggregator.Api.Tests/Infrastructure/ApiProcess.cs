@@ -43,18 +43,25 @@ public sealed class ApiProcess : IAsyncDisposable
     /// Starts the API on <paramref name="port"/> in <paramref name="environmentName"/>, without sample data and without any
     /// connection string or address inherited from the test run; <paramref name="environment"/> adds or overrides variables.
     /// </summary>
-    public static ApiProcess Start(int port, string environmentName, IReadOnlyDictionary<string, string> environment)
+    /// <param name="command">A command of the API's executable instead of the service (e.g. rebuild-rollups).</param>
+    public static ApiProcess Start(int port, string environmentName, IReadOnlyDictionary<string, string> environment, string? command = null)
     {
         var dll = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+            ArgumentList = { dll },
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (command is not null)
+        {
+            start.ArgumentList.Add(command);
+        }
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var inherited in new[] { "ConnectionStrings__Aggregator", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "DOTNET_ENVIRONMENT",
                      "Aggregator__LocalPostgresDirectory" })
         {

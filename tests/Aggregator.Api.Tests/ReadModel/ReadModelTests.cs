@@ -70,6 +70,21 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task The_rebuild_command_rebuilds_the_configured_database_and_exits()
+    {
+        var agency = Http.Unique("cmd");
+        await api.Admin().RegisterAgency(agency, "654202", "transport");
+        await api.Admin().PutReport(agency, 2020, RandomDocument(new Random(3), 2020));
+
+        await using var process = ApiProcess.Start(ApiProcess.FreePort(), "Production",
+            new Dictionary<string, string> { ["ConnectionStrings__Aggregator"] = api.ConnectionString }, command: "rebuild-rollups");
+        var exit = await process.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, process.Output + string.Join("\n", process.ErrorLines));
+        Assert.Matches(@"Rebuilt in [0-9.]+ s: [1-9][0-9]* sums", process.Output);
+    }
+
+    [Fact]
     public async Task A_submission_shows_in_rollups_at_once_and_after_it_is_folded()
     {
         var agency = Http.Unique("fresh");

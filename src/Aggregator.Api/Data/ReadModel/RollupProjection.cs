@@ -83,6 +83,20 @@ public static class RollupProjection
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The <c>rebuild-rollups</c> command: a rebuild on the configured database, with what it took and holds.</summary>
+    public static async Task<int> RebuildCommandAsync(string connectionString, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await output.WriteLineAsync("Rebuilding the rollup read model from the stored cells …");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await RebuildAsync(connection, cancellationToken);
+        var rows = await Scalar(connection, "SELECT (SELECT count(*) FROM rollup_cells) || ' sums, ' || (SELECT count(*) FROM rollup_reports) || ' report counts, ' || " +
+                                            "(SELECT count(*) FROM rollup_agencies) || ' agency counts'", cancellationToken);
+        await output.WriteLineAsync($"Rebuilt in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {rows}.");
+        return 0;
+    }
+
     /// <summary>The statements of a rebuild, to run in one transaction (the migration that creates the read model runs them too).</summary>
     public static IReadOnlyList<string> RebuildStatements =>
     [
