@@ -67,6 +67,10 @@ try
     builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
     builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
     builder.Services.AddHostedService<RollupFolder>();
+    builder.Services.AddSingleton<DataVersions>();
+    builder.Services.AddHostedService<RollupChangeListener>();
+    builder.Services.AddFeatures();
+    builder.Services.AddMemoryCache(options => options.SizeLimit = settings.Rollups.CacheBytes);
     builder.Services.AddScoped<RevisionStore>();
     builder.Services.AddScoped<AgencyRegistry>();
     builder.Services.AddScoped<AuditTrail>();

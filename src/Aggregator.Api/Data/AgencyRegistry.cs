@@ -1,4 +1,5 @@
 using Aggregator.Api.Infrastructure.Problems;
+using Aggregator.Api.Data.ReadModel;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace Aggregator.Api.Data;
 /// Registers an agency and, in the same transaction, tells the rollup read model that one more agency is expected to
 /// report in its active years. Every registration path (the API, sample data) writes here.
 /// </summary>
-public sealed class AgencyRegistry(AggregatorDbContext db)
+public sealed class AgencyRegistry(AggregatorDbContext db, DataVersions versions)
 {
     public async Task RegisterAsync(Agency agency, CancellationToken cancellationToken)
     {
@@ -23,6 +24,8 @@ public sealed class AgencyRegistry(AggregatorDbContext db)
             throw new ConflictException($"An agency with code '{agency.Code}' is already registered.");
         }
         await db.Database.ExecuteSqlAsync($"INSERT INTO rollup_deltas (agency_id, year, reports, agencies) VALUES ({agency.Id}, NULL, 0, 1)", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({RollupDeltas.Channel}, '*')", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        versions.ChangedAll();
     }
 }

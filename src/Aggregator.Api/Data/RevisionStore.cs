@@ -28,7 +28,7 @@ public sealed record StoredSubmission(SubmissionOutcome Outcome, Revision Revisi
 /// lock, so none is lost. Who may submit is the caller's business; every submission path (PUT, bulk, import, sample
 /// data) writes here.
 /// </summary>
-public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock)
+public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, DataVersions versions)
 {
     /// <param name="audit">The audit record of an accepted write, given its status and revision; written in the same commit.</param>
     public async Task<StoredSubmission> StoreAsync(Agency agency, int year, ReportDocument document, string? ifMatch,
@@ -41,6 +41,7 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock)
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             var stored = await StoreAsync(connection, agency, year, document, ifMatch, audit, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            versions.Changed(year);
             return stored;
         }
         finally

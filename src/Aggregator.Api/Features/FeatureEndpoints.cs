@@ -1,8 +1,11 @@
 namespace Aggregator.Api.Features;
 
-/// <summary>Every slice's endpoint, mapped onto the <c>/api/v1</c> group.</summary>
+/// <summary>Every slice's endpoint, mapped onto the <c>/api/v1</c> group, and the services a slice keeps of its own.</summary>
 public static class FeatureEndpoints
 {
+    public static IServiceCollection AddFeatures(this IServiceCollection services) =>
+        services.AddSingleton<Rollups.GetRollup.RollupCache>();
+
     public static void MapFeatures(this IEndpointRouteBuilder api)
     {
         Agencies.AgencyEndpoints.MapAgencies(api);

@@ -40,4 +40,7 @@ public sealed class RollupOptions
 {
     /// <summary>How often the delta queue is folded into the summary tables. Default 250 ms.</summary>
     public TimeSpan FoldInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many bytes of answers the instance keeps cached (by data version). Default 64 MiB.</summary>
+    public long CacheBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -108,6 +108,43 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_repeat_or_a_revalidation_on_unchanged_data_does_not_touch_the_database()
+    {
+        var agency = Http.Unique("cache");
+        await api.Admin().RegisterAgency(agency, "652902", "transport");
+        await api.Admin().PutReport(agency, 2021, RandomDocument(new Random(11), 2021));
+        const string url = "/api/v1/rollups?metric=proactive.penalty.decisions&groupBy=prefecture,year";
+        var database = new NpgsqlConnectionStringBuilder(api.ConnectionString).Database!;
+        var statements = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                var tags = activity.TagObjects.ToDictionary(t => t.Key, t => t.Value?.ToString());
+                var text = tags.GetValueOrDefault("db.query.text") ?? tags.GetValueOrDefault("db.statement");
+                if ((tags.GetValueOrDefault("db.namespace") ?? tags.GetValueOrDefault("db.name")) == database && text?.Contains("rollup_agencies") == true)
+                {
+                    statements.Enqueue(text);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var first = await api.Anonymous().GetAsync(url);
+        var computed = statements.Count;
+        var repeat = await api.Anonymous().GetAsync(url);
+        var revalidated = await api.Anonymous().SendAsync(new HttpRequestMessage(HttpMethod.Get, url) { Headers = { IfNoneMatch = { first.Headers.ETag! } } });
+
+        Assert.True(computed > 0, "the first answer was computed from the database");
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await repeat.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Equal(computed, statements.Count);
+    }
+
+    [Fact]
     public async Task Every_key_of_the_report_tables_holds_the_agency()
     {
         await using var connection = await Open();

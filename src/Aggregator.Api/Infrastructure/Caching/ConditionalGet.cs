@@ -22,6 +22,16 @@ public sealed class ConditionalGet(RequestDelegate next, CachePolicy policy)
             return;
         }
         var response = context.Response;
+        if (context.GetEndpoint()?.Metadata.GetMetadata<OwnsEntityTagMetadata>() is not null)
+        {
+            response.OnStarting(() =>
+            {
+                SetCacheControl(context);
+                return Task.CompletedTask;
+            });
+            await next(context);
+            return;
+        }
         var original = response.Body;
         await using var spool = new FileBufferingWriteStream(MemoryThreshold);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -36,11 +46,7 @@ public sealed class ConditionalGet(RequestDelegate next, CachePolicy policy)
             response.Body = original;
         }
 
-        if (response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status304NotModified)
-        {
-            var visibility = context.Request.Headers.ContainsKey(Access.ApiKeyAuthenticationHandler.Header) ? "private" : "public";
-            response.Headers.CacheControl = $"{visibility}, max-age={(int)policy.MaxAge(context.Request).TotalSeconds}";
-        }
+        SetCacheControl(context);
         if (response.StatusCode == StatusCodes.Status200OK)
         {
             if (string.IsNullOrEmpty(response.Headers.ETag))
@@ -56,6 +62,15 @@ public sealed class ConditionalGet(RequestDelegate next, CachePolicy policy)
             }
         }
         await spool.DrainBufferAsync(original, context.RequestAborted);
+    }
+
+    private void SetCacheControl(HttpContext context)
+    {
+        if (context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status304NotModified)
+        {
+            var visibility = context.Request.Headers.ContainsKey(Access.ApiKeyAuthenticationHandler.Header) ? "private" : "public";
+            context.Response.Headers.CacheControl = $"{visibility}, max-age={(int)policy.MaxAge(context.Request).TotalSeconds}";
+        }
     }
 
     /// <summary>True when <c>If-None-Match</c> names the tag (weak comparison, as RFC 9110 prescribes) or is <c>*</c>.</summary>

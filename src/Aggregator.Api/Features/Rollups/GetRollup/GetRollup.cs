@@ -1,4 +1,5 @@
 using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Infrastructure.Caching;
 using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
 using FluentValidation;
@@ -67,11 +68,22 @@ public sealed class GetRollupValidator : AbstractValidator<GetRollup>
 public static class GetRollupEndpoint
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/rollups", async Task<Results<Ok<RollupResponse>, CsvResult>> ([AsParameters] GetRollup query, IMediator mediator, CancellationToken cancellationToken) =>
+        api.MapGet("/rollups", async Task<Results<JsonBytesResult<RollupResponse>, CsvResult, StatusCodeHttpResult>> (
+                [AsParameters] GetRollup query, RollupCache cache, HttpContext http, IMediator mediator, CancellationToken cancellationToken) =>
             {
-                var rollup = await mediator.Send(query, cancellationToken);
+                // A held answer whose data has not changed is checked against If-None-Match before any work.
+                var answer = cache.Current(query);
+                if (answer is null || !ConditionalGet.Matches(http.Request, answer.ETag))
+                {
+                    answer ??= await cache.ComputeAsync(query, async () => await mediator.Send(query, cancellationToken));
+                }
+                http.Response.Headers.ETag = answer.ETag;
+                if (ConditionalGet.Matches(http.Request, answer.ETag))
+                {
+                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                }
                 var output = query.Output();
-                return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), rollup, output.Labels) : TypedResults.Ok(rollup);
+                return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), answer.Response, output.Labels) : new JsonBytesResult<RollupResponse>(answer.Json);
             })
             .WithTags("Rollups")
             .WithName("GetRollup")
@@ -79,6 +91,9 @@ public static class GetRollupEndpoint
             .WithDescription("metric and groupBy repeat (or take comma-separated lists). groupBy: province, prefecture, county, agency, sector, year, applicant. " +
                              "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total). " +
                              "compare=previousYear adds to each row the same group's values one year earlier (previous) and the change; it needs year in groupBy " +
-                             "or a single year (yearFrom = yearTo). format=csv answers CSV (labels=zh: Chinese headers).")
+                             "or a single year (yearFrom = yearTo). format=csv answers CSV (labels=zh: Chinese headers). Answers are kept by data version: " +
+                             "a repeat while nothing it reads has changed, and If-None-Match with its tag (304), cost no database work.")
+            .WithMetadata(new OwnsEntityTagMetadata())
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem();
 }

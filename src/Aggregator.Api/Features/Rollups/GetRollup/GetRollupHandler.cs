@@ -1,4 +1,5 @@
 using Aggregator.Api.Data;
+using Aggregator.Api.Data.ReadModel;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Domain;
 using Mediator;
@@ -57,7 +58,8 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
     public async ValueTask<RollupResponse> Handle(GetRollup request, CancellationToken cancellationToken)
     {
         var query = RollupSpec.From(request);
-        var lastYear = ReportYears.LastCompleted(clock.GetUtcNow());
+        var asOf = clock.GetUtcNow();
+        var lastYear = ReportYears.LastCompleted(asOf);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -73,7 +75,9 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
                 query.Metrics.Select(m => m.Code).ToArray(),
                 query.GroupBy.Select(Dimensions.Key).ToArray(),
                 query.Applicants.Select(a => a.Key()).ToArray(),
-                await Named(current.Select(g => g.Row).Order(new RowOrder(query.GroupBy)).ToArray(), cancellationToken));
+                await Named(current.Select(g => g.Row).Order(new RowOrder(query.GroupBy)).ToArray(), cancellationToken),
+                asOf,
+                RollupGrain.For(query.GroupBy, query.Filter)?.Name ?? "facts");
         }
         finally
         {

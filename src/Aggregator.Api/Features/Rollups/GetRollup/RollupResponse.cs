@@ -3,7 +3,11 @@ using Aggregator.Api.Features.Shared;
 
 namespace Aggregator.Api.Features.Rollups.GetRollup;
 
-public sealed record RollupResponse(IReadOnlyList<string> Metrics, IReadOnlyList<string> GroupBy, IReadOnlyList<string> Applicants, IReadOnlyList<RollupRow> Rows);
+/// <param name="AsOf">When the answer was computed: it includes every submission committed by then (answers are kept while no data they read changes).</param>
+/// <param name="Source">What answered: the read model's grain (national, province, prefecture, county, sector, province × sector) or facts (the cells themselves).</param>
+public sealed record RollupResponse(
+    IReadOnlyList<string> Metrics, IReadOnlyList<string> GroupBy, IReadOnlyList<string> Applicants, IReadOnlyList<RollupRow> Rows,
+    DateTimeOffset AsOf, string Source);
 
 /// <summary>
 /// One group. Only the keys named in groupBy are present, each with its name beside it (prefecture 654200,
