@@ -106,6 +106,124 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
         return new StoredSubmission(outcome, revision);
     }
 
+    /// <summary>
+    /// Stores many reports in the caller's transaction, in two round trips for all of them: set-based statements lock
+    /// and read every report of the batch (in key order, so concurrent batches cannot deadlock), then write the new
+    /// revisions, reports and cells, and one delta per report. Each (agency, year) may appear once per call. A report
+    /// whose year before is in the same call is checked against that document (R5/R6). Results are in input order.
+    /// </summary>
+    /// <param name="audit">The audit record of an accepted item, given its status and revision; written in the same commit.</param>
+    public async Task<IReadOnlyList<StoredSubmission>> StoreManyAsync(NpgsqlConnection connection, IReadOnlyList<(Agency Agency, int Year, ReportDocument Document)> items,
+        Func<int, int, int, AuditEvent>? audit, CancellationToken cancellationToken)
+    {
+        var agencyIds = items.Select(i => i.Agency.Id).ToArray();
+        var years = items.Select(i => i.Year).ToArray();
+        var current = new Revision?[items.Count];
+        var previousYear = new string?[items.Count];
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO reports (agency_id, year) SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT (agency_id, year) DO NOTHING", agencyIds, years));
+            batch.BatchCommands.Add(Command("""
+                SELECT 1 FROM reports r JOIN unnest($1::int[], $2::int[]) AS k(agency_id, year) ON r.agency_id = k.agency_id AND r.year = k.year
+                ORDER BY r.agency_id, r.year FOR UPDATE OF r
+                """, agencyIds, years));
+            batch.BatchCommands.Add(Command("""
+                SELECT k.i::int - 1, v.number, v.edition, v.submitted_at, v.content_hash, v.document::text, v.findings::text, v.finding_count, p.document::text
+                FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS k(agency_id, year, i)
+                JOIN reports r ON r.agency_id = k.agency_id AND r.year = k.year
+                LEFT JOIN revisions v ON v.agency_id = r.agency_id AND v.year = r.year AND v.number = r.current_revision
+                LEFT JOIN reports pr ON pr.agency_id = r.agency_id AND pr.year = r.year - 1
+                LEFT JOIN revisions p ON p.agency_id = pr.agency_id AND p.year = pr.year AND p.number = pr.current_revision
+                """, agencyIds, years));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var i = reader.GetInt32(0);
+                current[i] = reader.IsDBNull(1) ? null : new Revision
+                {
+                    AgencyId = agencyIds[i], Year = years[i], Number = reader.GetInt32(1), Edition = reader.GetString(2),
+                    SubmittedAt = reader.GetFieldValue<DateTimeOffset>(3), ContentHash = reader.GetString(4), Document = reader.GetString(5),
+                    Findings = reader.GetString(6), FindingCount = reader.GetInt32(7),
+                };
+                previousYear[i] = reader.IsDBNull(8) ? null : reader.GetString(8);
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var inBatch = items.Select((item, i) => (Key: (item.Agency.Id, item.Year), i)).ToDictionary(x => x.Key, x => x.i);
+        var results = new StoredSubmission[items.Count];
+        var written = new List<(int Index, Revision Revision, ReportDocument Document)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (agency, year, document) = items[i];
+            var hash = ReportDocumentJson.ContentHash(document);
+            if (current[i] is { } held && held.ContentHash == hash)
+            {
+                results[i] = new StoredSubmission(SubmissionOutcome.Unchanged, held);
+                continue;
+            }
+            var before = inBatch.TryGetValue((agency.Id, year - 1), out var earlier) ? items[earlier].Document
+                : previousYear[i] is { } json ? StoredJson.ReadDocument(json) : null;
+            var findings = ConsistencyRules.Check(document, before);
+            var revision = new Revision
+            {
+                AgencyId = agency.Id, Year = year, Number = (current[i]?.Number ?? 0) + 1, Edition = document.Edition.Code(), SubmittedAt = now,
+                ContentHash = hash, Document = StoredJson.WriteDocument(document), Findings = StoredJson.WriteFindings(findings), FindingCount = findings.Count,
+            };
+            results[i] = new StoredSubmission(current[i] is null ? SubmissionOutcome.Created : SubmissionOutcome.Revised, revision);
+            written.Add((i, revision, document));
+        }
+        if (written.Count == 0)
+        {
+            return results;
+        }
+
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            var revisions = written.Select(w => w.Revision).ToArray();
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO revisions (agency_id, year, number, edition, submitted_at, content_hash, document, findings, finding_count)
+                SELECT a, y, n, e, $9, h, d::jsonb, f::jsonb, c
+                FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[]) AS x(a, y, n, e, h, d, f, c)
+                """, revisions.Select(r => r.AgencyId).ToArray(), revisions.Select(r => r.Year).ToArray(), revisions.Select(r => r.Number).ToArray(),
+                revisions.Select(r => r.Edition).ToArray(), revisions.Select(r => r.ContentHash).ToArray(), revisions.Select(r => r.Document).ToArray(),
+                revisions.Select(r => r.Findings).ToArray(), revisions.Select(r => r.FindingCount).ToArray(), now));
+            batch.BatchCommands.Add(Command("""
+                UPDATE reports r SET current_revision = x.n, first_submitted_at = coalesce(r.first_submitted_at, $4)
+                FROM unnest($1::int[], $2::int[], $3::int[]) AS x(a, y, n) WHERE r.agency_id = x.a AND r.year = x.y
+                """, revisions.Select(r => r.AgencyId).ToArray(), revisions.Select(r => r.Year).ToArray(), revisions.Select(r => r.Number).ToArray(), now));
+            batch.BatchCommands.Add(Command("""
+                DELETE FROM report_cells c USING unnest($1::int[], $2::int[]) AS x(a, y) WHERE c.agency_id = x.a AND c.year = x.y
+                """, revisions.Where(r => r.Number > 1).Select(r => r.AgencyId).ToArray(), revisions.Where(r => r.Number > 1).Select(r => r.Year).ToArray()));
+            var cells = written.SelectMany(w => w.Document.MetricCells.Select(c => (w.Revision.AgencyId, w.Revision.Year, Cell: c))).ToArray();
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO report_cells (agency_id, year, metric_id, applicant, value)
+                SELECT * FROM unnest($1::int[], $2::int[], $3::smallint[], $4::smallint[], $5::numeric[])
+                """, cells.Select(c => c.AgencyId).ToArray(), cells.Select(c => c.Year).ToArray(), cells.Select(c => c.Cell.Metric.Id).ToArray(),
+                cells.Select(c => (short)(c.Cell.Applicant ?? Applicant.Total)).ToArray(), cells.Select(c => c.Cell.Value).ToArray()));
+            foreach (var (index, revision, document) in written)
+            {
+                if (RollupDeltas.ForSubmission(revision.AgencyId, revision.Year, created: current[index] is null,
+                        current[index] is { } replaced ? StoredJson.ReadDocument(replaced.Document).MetricCells : [], document.MetricCells) is { } delta)
+                {
+                    batch.BatchCommands.Add(delta);
+                }
+                if (audit?.Invoke(index, current[index] is null ? StatusCodes.Status201Created : StatusCodes.Status200OK, revision.Number) is { } record)
+                {
+                    batch.BatchCommands.Add(AuditRecords.Insert(record));
+                }
+            }
+            foreach (var year in written.Select(w => w.Revision.Year).Distinct())
+            {
+                batch.BatchCommands.Add(RollupDeltas.Notify(year));
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return results;
+    }
+
     /// <summary>Creates the report row if needed and locks it; reads its current revision and the current document of the year before.</summary>
     private static async Task<(Revision? Current, string? PreviousYear)> LockReport(NpgsqlConnection connection, int agencyId, int year, CancellationToken cancellationToken)
     {

@@ -10,6 +10,8 @@ public static class ReportEndpoints
         ListRevisions.ListRevisionsEndpoint.Map(agencyReports);
         DiffRevisions.DiffRevisionsEndpoint.Map(agencyReports);
         CompareReports.CompareReportsEndpoint.Map(agencyReports);
-        ListReports.ListReportsEndpoint.Map(api.MapGroup("/reports").WithTags("Reports"));
+        var reports = api.MapGroup("/reports").WithTags("Reports");
+        ListReports.ListReportsEndpoint.Map(reports);
+        SubmitReports.SubmitReportsEndpoint.Map(reports);
     }
 }

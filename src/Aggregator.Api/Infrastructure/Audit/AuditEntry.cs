@@ -21,6 +21,14 @@ public sealed class AuditEntry(string action)
 
     public void Refused(string detail) => Refusal = detail;
 
+    public AuditEntry About(string? agency, int? year, int? revision)
+    {
+        Agency = agency ?? Agency;
+        Year = year ?? Year;
+        Revision = revision ?? Revision;
+        return this;
+    }
+
     public void About(IAuditSubject subject)
     {
         Agency = subject.AuditAgency ?? Agency;
