@@ -1,16 +1,40 @@
 using Aggregator.Cli;
 
-if (args is not ["import", .. var rest])
+using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+switch (args)
 {
-    Console.Error.WriteLine(ImportOptions.Usage);
-    return args is ["--help"] or ["-h"] ? 0 : 2;
+    case ["import", .. var rest]:
+    {
+        var (options, error) = ImportOptions.Parse(rest);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            Console.Error.WriteLine(ImportOptions.Usage);
+            return 2;
+        }
+        return await new ImportRun(options, client, Console.Out).RunAsync();
+    }
+    case ["submit", .. var rest]:
+    {
+        var (options, error) = SubmitOptions.Parse(rest);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            Console.Error.WriteLine(SubmitOptions.Usage);
+            return 2;
+        }
+        try
+        {
+            return await new SubmitRun(options, client, Console.Out).RunAsync();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            Console.Error.WriteLine($"aggregator submit: {e.Message}");
+            return 1;
+        }
+    }
+    default:
+        Console.Error.WriteLine(ImportOptions.Usage);
+        Console.Error.WriteLine(SubmitOptions.Usage);
+        return args is ["--help"] or ["-h"] ? 0 : 2;
 }
-var (options, error) = ImportOptions.Parse(rest);
-if (options is null)
-{
-    Console.Error.WriteLine(error);
-    Console.Error.WriteLine(ImportOptions.Usage);
-    return 2;
-}
-using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-return await new ImportRun(options, client, Console.Out).RunAsync();

@@ -86,6 +86,31 @@ public sealed class CommandLineImportTests(ApiFactory api) : IDisposable
         Assert.Contains("6 file(s): 4 imported, 1 with findings, 1 need review, 0 failed.", output);
     }
 
+    [Fact]
+    public async Task Submit_sends_an_ndjson_file_through_the_bulk_path_and_lists_the_refused_lines()
+    {
+        var wusu = Http.Unique("cli");
+        await api.Admin().RegisterAgency(wusu, "654202", "transport");
+        var seed = ReportFixtures.DocumentJson("wusu-transport-2020");
+        var file = Path.Combine(folder, "history.ndjson");
+        File.WriteAllLines(file,
+        [
+            $"{{\"agency\":\"{wusu}\",\"year\":2019,\"document\":{seed}}}",
+            $"{{\"agency\":\"{wusu}\",\"year\":2020,\"document\":{seed}}}",
+            $"{{\"agency\":\"no-{wusu}\",\"year\":2020,\"document\":{seed}}}",
+        ]);
+        var (options, error) = SubmitOptions.Parse([file, "--api", "http://localhost", "--key", ApiFactory.AdminKey]);
+        Assert.True(options is not null, error);
+        var output = new StringWriter();
+
+        var exit = await new SubmitRun(options!, api.CreateClient(), output).RunAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"history.ndjson:3: 404 No agency with code 'no-{wusu}'", output.ToString());
+        Assert.Contains("3 line(s): 2 created, 0 revised, 0 unchanged, 1 refused.", output.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().GetAsync($"/api/v1/agencies/{wusu}/reports/2019")).StatusCode);
+    }
+
     [Theory]
     [InlineData(new[] { "--api", "http://localhost" }, "at least one file")]
     [InlineData(new[] { "x.txt" }, "--api")]
