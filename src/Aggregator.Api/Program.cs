@@ -49,6 +49,7 @@ try
     // No connection string: in Development and Testing, a private PostgreSQL from the machine's binaries (see README, "Running it").
     (var connectionString, privateServer) = await ServiceDatabase.ResolveAsync(builder, settings);
     stopSignalled.Token.ThrowIfCancellationRequested();
+    connectionString = ServiceDatabase.Tuned(connectionString);
     if (command is not null)
     {
         return await RollupProjection.RebuildCommandAsync(connectionString, Console.Out, stopSignalled.Token);

@@ -14,6 +14,7 @@ public sealed class AgencyRegistry(AggregatorDbContext db, DataVersions versions
     public async Task RegisterAsync(Agency agency, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Database.AutoSavepointsEnabled = false;
         db.Agencies.Add(agency);
         try
         {

@@ -29,6 +29,20 @@ public static class ServiceDatabase
         return (server.ConnectionString, server);
     }
 
+    /// <summary>
+    /// The connection string as the service uses it: connections go back to the pool without the <c>DISCARD ALL</c> round
+    /// trip (the service sets no session state that could leak between requests), unless the setting says otherwise.
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("reset on close", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.NoResetOnClose = true;
+        }
+        return settings.ConnectionString;
+    }
+
     /// <summary>Everything that says where this instance listens (--urls, ASPNETCORE_URLS, HTTP(S)_PORTS, Kestrel endpoints).</summary>
     private static string HttpAddresses(IConfiguration configuration) => string.Join(";",
         new[] { configuration["urls"], configuration["http_ports"], configuration["https_ports"] }

@@ -33,9 +33,21 @@ public sealed class RollupChangeListener(NpgsqlDataSource database, DataVersions
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
                 versions.ChangedAll();
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
+                }
+                finally
+                {
+                    // Pooled connections are not reset on return (NoResetOnClose): leave none listening.
+                    if (connection.State == System.Data.ConnectionState.Open)
+                    {
+                        await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                        await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
