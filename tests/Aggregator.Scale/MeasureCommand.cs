@@ -25,7 +25,12 @@ public static class MeasureCommand
         var outDirectory = options.Text("out");
         Directory.CreateDirectory(outDirectory);
         using var api = new Api(options.Text("api"), options.Text("key"));
-        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Text("db")) { MaxPoolSize = 100 }.ConnectionString);
+        var database = new NpgsqlConnectionStringBuilder(options.Text("db")) { MaxPoolSize = 100 };
+        if (database.Host is not ("127.0.0.1" or "::1" or "localhost") && database.Host?.StartsWith('/') != true)
+        {
+            throw new UsageException($"--db must name a loopback host or a socket folder, not {database.Host}.");
+        }
+        await using var db = NpgsqlDataSource.Create(database.ConnectionString);
 
         var reports = await BaselineSql.CountReportsAsync(db, ct);
         var run = new RunFigures(reports);
