@@ -6,11 +6,10 @@ namespace Aggregator.Scale;
 
 /// <summary>
 /// ═══ Every statement the benchmark runs against the database, in one place. ═══
-/// Written for the schema of src/Aggregator.Api/Data (migrations up to AgencyActiveYears): <c>reports(id, agency_id,
-/// year, current_revision_id)</c>, <c>revisions(id, report_id, number, edition, submitted_at, content_hash, document,
-/// findings, finding_count)</c>, <c>report_cells(report_id, metric_id, applicant, value)</c>, <c>agencies</c>,
-/// <c>divisions</c>. When reports/revisions/report_cells move to keys (agency_id, year[, number]), adapt the joins here
-/// and nothing else: the rollup baselines are the plain GROUP BY a user would write over the stored cells, and the
+/// Written for the schema of src/Aggregator.Api/Data (migration ReportKeysAndRollupReadModel): <c>reports(agency_id,
+/// year, current_revision, first_submitted_at)</c>, <c>revisions(agency_id, year, number, edition, submitted_at,
+/// content_hash, document, findings, finding_count)</c>, <c>report_cells(agency_id, year, metric_id, applicant,
+/// value)</c>, <c>agencies</c>, <c>divisions</c>: the rollup baselines are the plain GROUP BY a user would write over the stored cells, and the
 /// raw-SQL ingestion is one transaction per report writing what a submission writes (a revision with the document,
 /// the report's current revision, its cells).
 /// </summary>
@@ -21,7 +20,7 @@ public static class BaselineSql
 
     public static async Task<long> CountReportsAsync(NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM reports WHERE current_revision_id IS NOT NULL");
+        await using var command = db.CreateCommand("SELECT count(*) FROM reports WHERE current_revision IS NOT NULL");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -48,7 +47,7 @@ public static class BaselineSql
             FROM busiest b
             JOIN divisions d ON d.prefecture_code = b.prefecture_code
             JOIN agencies a ON a.division_code = d.code
-            JOIN reports r ON r.agency_id = a.id AND r.year = @year AND r.current_revision_id IS NOT NULL
+            JOIN reports r ON r.agency_id = a.id AND r.year = @year AND r.current_revision IS NOT NULL
             GROUP BY 1, 2
             """);
         command.Parameters.AddWithValue("year", year);
@@ -64,33 +63,30 @@ public static class BaselineSql
 
     /// <summary>(a) National penalty decisions by prefecture × year.</summary>
     public static NpgsqlBatch PenaltiesByPrefectureAndYear(NpgsqlConnection connection) => Query(connection, """
-        SELECT d.prefecture_code, r.year, sum(c.value), count(*) - count(c.value) AS blanks
+        SELECT d.prefecture_code, c.year, sum(c.value), count(*) - count(c.value) AS blanks
         FROM report_cells c
-        JOIN reports r ON r.id = c.report_id
-        JOIN agencies a ON a.id = r.agency_id
+        JOIN agencies a ON a.id = c.agency_id
         JOIN divisions d ON d.code = a.division_code
         WHERE c.metric_id = @metric AND c.applicant = @total
-        GROUP BY d.prefecture_code, r.year
+        GROUP BY d.prefecture_code, c.year
         """, ("metric", MetricCatalogue.Get("proactive.penalty.decisions").Id));
 
     /// <summary>(b) One prefecture's complaint-type applications not processed, by agency × year.</summary>
     public static NpgsqlBatch PetitionComplaintsByAgencyAndYear(NpgsqlConnection connection, string prefecture4) => Query(connection, """
-        SELECT a.code, r.year, sum(c.value), count(*) - count(c.value) AS blanks
+        SELECT a.code, c.year, sum(c.value), count(*) - count(c.value) AS blanks
         FROM report_cells c
-        JOIN reports r ON r.id = c.report_id
-        JOIN agencies a ON a.id = r.agency_id
+        JOIN agencies a ON a.id = c.agency_id
         WHERE c.metric_id = @metric AND c.applicant = @total AND a.division_code LIKE @prefix
-        GROUP BY a.code, r.year
+        GROUP BY a.code, c.year
         """, ("metric", MetricCatalogue.Get("applications.notProcessed.petitionComplaint").Id), ("prefix", prefecture4 + "%"));
 
     /// <summary>(c) Every part 三 metric of one province, by year.</summary>
     public static NpgsqlBatch ApplicationsOfProvinceByYear(NpgsqlConnection connection, string province2) => Query(connection, """
-        SELECT r.year, c.metric_id, sum(c.value), count(*) - count(c.value) AS blanks
+        SELECT c.year, c.metric_id, sum(c.value), count(*) - count(c.value) AS blanks
         FROM report_cells c
-        JOIN reports r ON r.id = c.report_id
-        JOIN agencies a ON a.id = r.agency_id
+        JOIN agencies a ON a.id = c.agency_id
         WHERE c.metric_id = ANY(@metrics) AND c.applicant = @total AND a.division_code LIKE @prefix
-        GROUP BY r.year, c.metric_id
+        GROUP BY c.year, c.metric_id
         """, ("metrics", PartThreeMetrics.Select(m => m.Id).ToArray()), ("prefix", province2 + "%"));
 
     public static IReadOnlyList<Metric> PartThreeMetrics { get; } =
@@ -109,12 +105,12 @@ public static class BaselineSql
 
     // ─── Raw-SQL ingestion: the same rows a submission stores, one transaction per report. ───
 
-    /// <summary>The report ids of (agency code, year) pairs.</summary>
+    /// <summary>The agency ids of the reports of (agency code, year) pairs: a report's key is (agency id, year).</summary>
     public static async Task<Dictionary<(string Agency, int Year), long>> ReportIdsAsync(NpgsqlDataSource db,
         IReadOnlyCollection<(string Agency, int Year)> reports, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            SELECT a.code, r.year, r.id
+            SELECT a.code, r.year, r.agency_id::bigint
             FROM unnest(@codes, @years) AS wanted(code, year)
             JOIN agencies a ON a.code = wanted.code
             JOIN reports r ON r.agency_id = a.id AND r.year = wanted.year
@@ -133,9 +129,10 @@ public static class BaselineSql
     /// <summary>
     /// One correction in one transaction, in one round trip plus the commit: a revision row with the canonical
     /// document, its hash and no findings (the product's rules are not run), the report pointed at it, its cells
-    /// replaced by the document's 207 (or 192) metric cells from three arrays. No audit record, no checks.
+    /// replaced by the document's 207 (or 192) metric cells from three arrays, and the rollup delta row. No audit
+    /// record, no checks.
     /// </summary>
-    public static async Task StoreRevisionAsync(NpgsqlConnection connection, long reportId, ReportDocument document, CancellationToken ct)
+    public static async Task StoreRevisionAsync(NpgsqlConnection connection, long agencyId, int year, ReportDocument document, CancellationToken ct)
     {
         var cells = document.MetricCells.ToArray();
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -145,20 +142,39 @@ public static class BaselineSql
             {
                 Command("""
                     WITH revision AS (
-                        INSERT INTO revisions (report_id, number, edition, submitted_at, content_hash, document, findings, finding_count)
-                        SELECT @report, coalesce(max(number), 0) + 1, @edition, now(), @hash, @document, '[]'::jsonb, 0
-                        FROM revisions WHERE report_id = @report
-                        RETURNING id)
-                    UPDATE reports SET current_revision_id = (SELECT id FROM revision) WHERE id = @report
+                        INSERT INTO revisions (agency_id, year, number, edition, submitted_at, content_hash, document, findings, finding_count)
+                        SELECT @agency, @year, coalesce(max(number), 0) + 1, @edition, now(), @hash, @document, '[]'::jsonb, 0
+                        FROM revisions WHERE agency_id = @agency AND year = @year
+                        RETURNING number)
+                    UPDATE reports SET current_revision = (SELECT number FROM revision) WHERE agency_id = @agency AND year = @year
                     """,
-                    ("report", reportId), ("edition", document.Edition.Code()), ("hash", ReportDocumentJson.ContentHash(document)),
+                    ("agency", (int)agencyId), ("year", year), ("edition", document.Edition.Code()), ("hash", ReportDocumentJson.ContentHash(document)),
                     ("document", new NpgsqlParameter { Value = System.Text.Encoding.UTF8.GetString(ReportDocumentJson.Serialize(document)), NpgsqlDbType = NpgsqlDbType.Jsonb })),
-                Command("DELETE FROM report_cells WHERE report_id = @report", ("report", reportId)),
+                // The cells replaced, and the rollup delta the product appends in the same transaction (new cells minus old).
                 Command("""
-                    INSERT INTO report_cells (report_id, metric_id, applicant, value)
-                    SELECT @report, m, a, v FROM unnest(@metrics, @applicants, @values) AS cell(m, a, v)
+                    WITH old AS (DELETE FROM report_cells WHERE agency_id = @agency AND year = @year RETURNING metric_id, applicant, value),
+                    change AS (
+                        SELECT m, a, sum(t) AS t, sum(b)::int AS b, sum(n)::int AS n FROM (
+                            SELECT metric_id AS m, applicant AS a, -coalesce(value, 0) AS t, -(value IS NULL)::int AS b, -1 AS n FROM old
+                            UNION ALL
+                            SELECT m, a, coalesce(v, 0), (v IS NULL)::int, 1 FROM unnest(@metrics, @applicants, @values) AS cell(m, a, v)) x
+                        GROUP BY m, a HAVING sum(t) <> 0 OR sum(b) <> 0 OR sum(n) <> 0)
+                    INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
+                                               reports, agencies, metric_ids, applicants, totals, blanks, cells)
+                    SELECT @agency, @year, d.province_code, d.prefecture_code, left(a.division_code, 4), a.division_code, a.sector,
+                           coalesce(a.active_from, 0), coalesce(a.active_to, 0), 0, 0, x.m, x.a, x.t, x.b, x.n
+                    FROM (SELECT array_agg(m) AS m, array_agg(a) AS a, array_agg(t) AS t, array_agg(b) AS b, array_agg(n) AS n FROM change HAVING count(*) > 0) x
+                    JOIN agencies a ON a.id = @agency JOIN divisions d ON d.code = a.division_code
                     """,
-                    ("report", reportId),
+                    ("agency", (int)agencyId), ("year", year),
+                    ("metrics", cells.Select(c => c.Metric.Id).ToArray()),
+                    ("applicants", cells.Select(c => (short)(c.Applicant ?? Applicant.Total)).ToArray()),
+                    ("values", new NpgsqlParameter { Value = cells.Select(c => c.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric })),
+                Command("""
+                    INSERT INTO report_cells (agency_id, year, metric_id, applicant, value)
+                    SELECT @agency, @year, m, a, v FROM unnest(@metrics, @applicants, @values) AS cell(m, a, v)
+                    """,
+                    ("agency", (int)agencyId), ("year", year),
                     ("metrics", cells.Select(c => c.Metric.Id).ToArray()),
                     ("applicants", cells.Select(c => (short)(c.Applicant ?? Applicant.Total)).ToArray()),
                     ("values", new NpgsqlParameter { Value = cells.Select(c => c.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric })),

@@ -302,7 +302,7 @@ public static class MeasureCommand
                     var report = ReportOf(client, clients);
                     var connection = connections[client] ??= await db.OpenConnectionAsync(t);
                     var start = Stopwatch.GetTimestamp();
-                    await BaselineSql.StoreRevisionAsync(connection, ids[(report.Agency.Code, report.Year)], document, t);
+                    await BaselineSql.StoreRevisionAsync(connection, ids[(report.Agency.Code, report.Year)], report.Year, document, t);
                     return LatencyLoop.Milliseconds(start);
                 }, ct)));
             }

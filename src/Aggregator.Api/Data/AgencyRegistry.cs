@@ -24,8 +24,11 @@ public sealed class AgencyRegistry(AggregatorDbContext db, DataVersions versions
         {
             throw new ConflictException($"An agency with code '{agency.Code}' is already registered.");
         }
-        await db.Database.ExecuteSqlAsync($"INSERT INTO rollup_deltas (agency_id, year, reports, agencies) VALUES ({agency.Id}, NULL, 0, 1)", cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({RollupDeltas.Channel}, '*')", cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { RollupDeltas.ForAgency(agency), RollupDeltas.NotifyAll() } })
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         versions.ChangedAll();
     }

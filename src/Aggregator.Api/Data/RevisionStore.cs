@@ -92,7 +92,7 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
             SELECT $1, $2, m, a, v FROM unnest($3::smallint[], $4::smallint[], $5::numeric[]) AS cell(m, a, v)
             """, agency.Id, year, cells.Select(c => c.Metric.Id).ToArray(), cells.Select(c => (short)(c.Applicant ?? Applicant.Total)).ToArray(),
             cells.Select(c => c.Value).ToArray()));
-        if (RollupDeltas.ForSubmission(agency.Id, year, created: current is null,
+        if (RollupDeltas.ForSubmission(agency, year, created: current is null,
                 current is null ? [] : StoredJson.ReadDocument(current.Document).MetricCells, cells) is { } delta)
         {
             batch.BatchCommands.Add(delta);
@@ -205,7 +205,7 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
                 cells.Select(c => (short)(c.Cell.Applicant ?? Applicant.Total)).ToArray(), cells.Select(c => c.Cell.Value).ToArray()));
             foreach (var (index, revision, document) in written)
             {
-                if (RollupDeltas.ForSubmission(revision.AgencyId, revision.Year, created: current[index] is null,
+                if (RollupDeltas.ForSubmission(items[index].Agency, revision.Year, created: current[index] is null,
                         current[index] is { } replaced ? StoredJson.ReadDocument(replaced.Document).MetricCells : [], document.MetricCells) is { } delta)
                 {
                     batch.BatchCommands.Add(delta);

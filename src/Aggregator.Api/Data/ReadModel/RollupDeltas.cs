@@ -11,13 +11,33 @@ namespace Aggregator.Api.Data.ReadModel;
 /// never touches a shared row, so the January rush does not queue on national totals; <see cref="RollupProjection"/>
 /// folds the queue into the summary tables in batches, and queries add what is not folded yet.
 /// </summary>
+/// <summary>Where an agency's changes count: its region at every level, its sector, its active years (0: open).</summary>
+public sealed record RollupPlace(string Province, string Prefecture, string D4, string County, string Sector, short ActiveFrom, short ActiveTo)
+{
+    public static RollupPlace Of(Agency agency)
+    {
+        var division = Divisions.DivisionDirectory.Find(agency.DivisionCode)
+                       ?? throw new InvalidOperationException($"Agency {agency.Code} is in division {agency.DivisionCode}, which is not on the list.");
+        return new RollupPlace(division.ProvinceCode, division.PrefectureCode, agency.DivisionCode[..4], agency.DivisionCode, agency.Sector,
+            (short)(agency.ActiveFrom ?? 0), (short)(agency.ActiveTo ?? 0));
+    }
+
+    public IEnumerable<object> Values => [Province, Prefecture, D4, County, Sector, ActiveFrom, ActiveTo];
+}
+
 public static class RollupDeltas
 {
+    private const string Insert = """
+        INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
+                                   reports, agencies, metric_ids, applicants, totals, blanks, cells)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+        """;
+
     /// <summary>The channel the write path notifies on commit (payload: the report year), so every instance's caches learn of the change.</summary>
     public const string Channel = "aggregator_rollups";
 
     /// <summary>The delta of a submission, or null when its cells are those it replaces and it created no report.</summary>
-    public static NpgsqlBatchCommand? ForSubmission(int agencyId, int year, bool created, IEnumerable<Cell> replaced, IEnumerable<Cell> cells)
+    public static NpgsqlBatchCommand? ForSubmission(Agency agency, int year, bool created, IEnumerable<Cell> replaced, IEnumerable<Cell> cells)
     {
         var change = new Dictionary<(short Metric, short Applicant), (decimal Total, int Blanks, int Cells)>();
         void Add(Cell cell, int sign)
@@ -39,13 +59,7 @@ public static class RollupDeltas
         {
             return null;
         }
-        var command = new NpgsqlBatchCommand("""
-            INSERT INTO rollup_deltas (agency_id, year, reports, agencies, metric_ids, applicants, totals, blanks, cells)
-            VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8)
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = agencyId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (short)year });
-        command.Parameters.Add(new NpgsqlParameter { Value = (short)(created ? 1 : 0) });
+        var command = Command(agency, year, reports: created ? 1 : 0, agencies: 0);
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Key.Metric).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Key.Applicant).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Value.Total).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
@@ -53,6 +67,38 @@ public static class RollupDeltas
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Value.Cells).ToArray() });
         return command;
     }
+
+    /// <summary>The delta of a newly registered agency: one more agency expected in its active years.</summary>
+    public static NpgsqlBatchCommand ForAgency(Agency agency)
+    {
+        var command = Command(agency, null, reports: 0, agencies: 1);
+        for (var i = 0; i < 5; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = i switch
+            {
+                0 or 1 => NpgsqlDbType.Array | NpgsqlDbType.Smallint,
+                2 => NpgsqlDbType.Array | NpgsqlDbType.Numeric,
+                _ => NpgsqlDbType.Array | NpgsqlDbType.Integer,
+            } });
+        }
+        return command;
+    }
+
+    private static NpgsqlBatchCommand Command(Agency agency, int? year, int reports, int agencies)
+    {
+        var command = new NpgsqlBatchCommand(Insert);
+        command.Parameters.Add(new NpgsqlParameter { Value = agency.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = year is { } y ? (short)y : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Smallint });
+        foreach (var value in RollupPlace.Of(agency).Values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)reports });
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)agencies });
+        return command;
+    }
+
+    public static NpgsqlBatchCommand NotifyAll() => new("SELECT pg_notify($1, '*')") { Parameters = { new() { Value = Channel } } };
 
     public static NpgsqlBatchCommand Notify(int year) =>
         new("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = Channel }, new() { Value = year.ToString(System.Globalization.CultureInfo.InvariantCulture) } } };

@@ -27,15 +27,11 @@ public static class RollupProjection
         coalesce(a.active_from, 0)::smallint AS active_from, coalesce(a.active_to, 0)::smallint AS active_to
         """;
 
-    /// <summary>The deltas with the place of their agency: the view queries read beside the summary tables.</summary>
-    public const string PendingView = "rollup_pending";
-
-    /// <summary>SQL that creates the view (run by the migration).</summary>
-    public static string CreatePendingViewSql => $"""
-        CREATE OR REPLACE VIEW {PendingView} AS
-        SELECT t.id, t.year, {Place}, t.reports, t.agencies, t.metric_ids, t.applicants, t.totals, t.blanks, t.cells
-        FROM rollup_deltas t JOIN agencies a ON a.id = t.agency_id JOIN divisions d ON d.code = a.division_code
-        """;
+    /// <summary>
+    /// The deltas not folded yet, which queries read beside the summary tables. Each carries the place of its agency
+    /// (taken when it was written: agencies do not move), so reading them joins nothing.
+    /// </summary>
+    public const string PendingView = "rollup_deltas";
 
     /// <summary>Folds up to <paramref name="max"/> deltas, oldest first; 0 when none is queued or another folder is at work.</summary>
     public static async Task<int> FoldAsync(NpgsqlConnection connection, int max, CancellationToken cancellationToken)
@@ -46,12 +42,10 @@ public static class RollupProjection
             return 0;
         }
         await Execute(connection, cancellationToken,
-            $"CREATE TEMP TABLE rollup_batch ON COMMIT DROP AS SELECT * FROM {PendingView} WHERE false",
+            "CREATE TEMP TABLE rollup_batch ON COMMIT DROP AS SELECT * FROM rollup_deltas WHERE false",
             $"""
             WITH taken AS (DELETE FROM rollup_deltas WHERE id IN (SELECT id FROM rollup_deltas ORDER BY id LIMIT {max}) RETURNING *)
-            INSERT INTO rollup_batch
-            SELECT t.id, t.year, {Place}, t.reports, t.agencies, t.metric_ids, t.applicants, t.totals, t.blanks, t.cells
-            FROM taken t JOIN agencies a ON a.id = t.agency_id JOIN divisions d ON d.code = a.division_code
+            INSERT INTO rollup_batch SELECT * FROM taken
             """);
         var folded = Convert.ToInt32(await Scalar(connection, "SELECT count(*) FROM rollup_batch", cancellationToken));
         if (folded > 0)
@@ -125,6 +119,8 @@ public static class RollupProjection
             id bigserial PRIMARY KEY,
             agency_id integer NOT NULL REFERENCES agencies (id),
             year smallint,
+            province varchar(6) NOT NULL, prefecture varchar(6) NOT NULL, d4 varchar(4) NOT NULL, county varchar(6) NOT NULL, sector varchar(32) NOT NULL,
+            active_from smallint NOT NULL, active_to smallint NOT NULL,
             reports smallint NOT NULL,
             agencies smallint NOT NULL,
             metric_ids smallint[], applicants smallint[], totals numeric[], blanks integer[], cells integer[])
@@ -154,7 +150,6 @@ public static class RollupProjection
         """,
         "CREATE TABLE rollup_state (id integer PRIMARY KEY CHECK (id = 1), folded bigint NOT NULL, folded_at timestamptz NOT NULL, rebuilt_at timestamptz)",
         "INSERT INTO rollup_state (id, folded, folded_at) VALUES (1, 0, now())",
-        CreatePendingViewSql,
     ];
 
     /// <summary>
