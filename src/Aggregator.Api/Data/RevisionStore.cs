@@ -92,8 +92,8 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
             SELECT $1, $2, m, a, v FROM unnest($3::smallint[], $4::smallint[], $5::numeric[]) AS cell(m, a, v)
             """, agency.Id, year, cells.Select(c => c.Metric.Id).ToArray(), cells.Select(c => (short)(c.Applicant ?? Applicant.Total)).ToArray(),
             cells.Select(c => c.Value).ToArray()));
-        if (RollupDeltas.ForSubmission(agency, year, created: current is null,
-                current is null ? [] : StoredJson.ReadDocument(current.Document).MetricCells, cells) is { } delta)
+        var replaced = current is null ? null : StoredJson.ReadDocument(current.Document);
+        if (RollupDeltas.ForSubmission(agency, year, document.Edition, replaced?.Edition, replaced?.MetricCells ?? [], cells) is { } delta)
         {
             batch.BatchCommands.Add(delta);
         }
@@ -205,8 +205,9 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
                 cells.Select(c => (short)(c.Cell.Applicant ?? Applicant.Total)).ToArray(), cells.Select(c => c.Cell.Value).ToArray()));
             foreach (var (index, revision, document) in written)
             {
-                if (RollupDeltas.ForSubmission(items[index].Agency, revision.Year, created: current[index] is null,
-                        current[index] is { } replaced ? StoredJson.ReadDocument(replaced.Document).MetricCells : [], document.MetricCells) is { } delta)
+                var replaced = current[index] is { } held ? StoredJson.ReadDocument(held.Document) : null;
+                if (RollupDeltas.ForSubmission(items[index].Agency, revision.Year, document.Edition, replaced?.Edition, replaced?.MetricCells ?? [],
+                        document.MetricCells) is { } delta)
                 {
                     batch.BatchCommands.Add(delta);
                 }

@@ -81,7 +81,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
         var exit = await process.WaitForExit(TimeSpan.FromSeconds(60));
 
         Assert.True(exit == 0, process.Output + string.Join("\n", process.ErrorLines));
-        Assert.Matches(@"Rebuilt in [0-9.]+ s: [1-9][0-9]* sums", process.Output);
+        Assert.Matches(@"Rebuilt in [0-9.]+ s: [1-9][0-9]* groups", process.Output);
     }
 
     [Fact]
@@ -212,8 +212,10 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
         var rows = new List<string>();
         foreach (var sql in new[]
                  {
-                     "SELECT concat_ws('|', grain, year, province, prefecture, d4, county, sector, metric_id, applicant, trim_scale(total), blanks, cells) FROM rollup_cells WHERE cells <> 0 OR blanks <> 0 OR total <> 0 ORDER BY grain, metric_id, applicant, province, d4, county, sector, prefecture, year",
-                     "SELECT format('%s', r) FROM rollup_reports r WHERE reports <> 0 ORDER BY grain, province, d4, county, sector, prefecture, year",
+                     "SELECT concat_ws('|', grain, year, province, prefecture, d4, county, sector, reports_2019, reports_2021, " +
+                     "array(SELECT trim_scale(t) FROM unnest(totals) AS t)::text, blanks::text) FROM rollup_groups " +
+                     "WHERE reports_2019 <> 0 OR reports_2021 <> 0 OR EXISTS (SELECT FROM unnest(totals) t WHERE t <> 0) OR EXISTS (SELECT FROM unnest(blanks) b WHERE b <> 0) " +
+                     "ORDER BY grain, province, d4, county, sector, prefecture, year",
                      "SELECT format('%s', a) FROM rollup_agencies a WHERE agencies <> 0 ORDER BY grain, province, d4, county, sector, prefecture, active_from, active_to",
                  })
         {

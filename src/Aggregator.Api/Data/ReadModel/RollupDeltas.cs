@@ -29,15 +29,19 @@ public static class RollupDeltas
 {
     private const string Insert = """
         INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
-                                   reports, agencies, metric_ids, applicants, totals, blanks, cells)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                                   reports_2019, reports_2021, agencies, metric_ids, applicants, totals, blanks, cells)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         """;
 
     /// <summary>The channel the write path notifies on commit (payload: the report year), so every instance's caches learn of the change.</summary>
     public const string Channel = "aggregator_rollups";
 
-    /// <summary>The delta of a submission, or null when its cells are those it replaces and it created no report.</summary>
-    public static NpgsqlBatchCommand? ForSubmission(Agency agency, int year, bool created, IEnumerable<Cell> replaced, IEnumerable<Cell> cells)
+    /// <summary>
+    /// The delta of a submission of a document of edition <paramref name="edition"/> replacing one of
+    /// <paramref name="replacedEdition"/> (null: the report is new), or null when it changes neither cells nor the
+    /// report's edition.
+    /// </summary>
+    public static NpgsqlBatchCommand? ForSubmission(Agency agency, int year, Edition edition, Edition? replacedEdition, IEnumerable<Cell> replaced, IEnumerable<Cell> cells)
     {
         var change = new Dictionary<(short Metric, short Applicant), (decimal Total, int Blanks, int Cells)>();
         void Add(Cell cell, int sign)
@@ -55,11 +59,12 @@ public static class RollupDeltas
             Add(cell, +1);
         }
         var changed = change.Where(c => c.Value != default).ToArray();
-        if (changed.Length == 0 && !created)
+        int Reports(Edition e) => (edition == e ? 1 : 0) - (replacedEdition == e ? 1 : 0);
+        if (changed.Length == 0 && replacedEdition == edition)
         {
             return null;
         }
-        var command = Command(agency, year, reports: created ? 1 : 0, agencies: 0);
+        var command = Command(agency, year, Reports(Edition.Edition2019), Reports(Edition.Edition2021), agencies: 0);
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Key.Metric).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Key.Applicant).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Value.Total).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
@@ -71,7 +76,7 @@ public static class RollupDeltas
     /// <summary>The delta of a newly registered agency: one more agency expected in its active years.</summary>
     public static NpgsqlBatchCommand ForAgency(Agency agency)
     {
-        var command = Command(agency, null, reports: 0, agencies: 1);
+        var command = Command(agency, null, 0, 0, agencies: 1);
         for (var i = 0; i < 5; i++)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = i switch
@@ -84,7 +89,7 @@ public static class RollupDeltas
         return command;
     }
 
-    private static NpgsqlBatchCommand Command(Agency agency, int? year, int reports, int agencies)
+    private static NpgsqlBatchCommand Command(Agency agency, int? year, int reports2019, int reports2021, int agencies)
     {
         var command = new NpgsqlBatchCommand(Insert);
         command.Parameters.Add(new NpgsqlParameter { Value = agency.Id });
@@ -93,7 +98,8 @@ public static class RollupDeltas
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
-        command.Parameters.Add(new NpgsqlParameter { Value = (short)reports });
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)reports2019 });
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)reports2021 });
         command.Parameters.Add(new NpgsqlParameter { Value = (short)agencies });
         return command;
     }

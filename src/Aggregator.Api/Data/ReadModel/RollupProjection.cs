@@ -4,15 +4,17 @@ using Npgsql;
 namespace Aggregator.Api.Data.ReadModel;
 
 /// <summary>
-/// The rollup read model and how it is kept. <c>rollup_cells</c> holds, per grain (<see cref="RollupGrain"/>), year,
-/// region and sector keys, metric and applicant column: the sum of the cells (blanks as 0), the blank cells and the
-/// cells (reports carrying the metric). <c>rollup_reports</c> holds the reports submitted and <c>rollup_agencies</c>
-/// the agencies registered per group and active years, from which queries count the agency-years expected.
+/// The rollup read model and how it is kept. <c>rollup_groups</c> holds one row per grain (<see cref="RollupGrain"/>),
+/// year and region/sector keys: the reports submitted per edition, and per slot (<see cref="RollupSlots"/>: metric and
+/// applicant column) the sum of the cells (blanks as 0) and the blank cells, as arrays. A metric's cells are the
+/// reports of the editions that carry it, so they need no array of their own. <c>rollup_agencies</c> holds the
+/// agencies registered per group and active years, from which queries count the agency-years expected.
 /// <para>
-/// <see cref="FoldAsync"/> moves the delta queue into them in batches (one folder at a time, under an advisory lock);
-/// <see cref="RebuildAsync"/> computes them anew from the fact tables. Both go through the same projection, so a
-/// rebuild equals what the folds built. Queries add the deltas not folded yet (<see cref="PendingView"/>), so an
-/// answer includes every committed submission whether or not it has been folded.
+/// <see cref="FoldAsync"/> moves the delta queue into them in batches (one folder at a time, under an advisory lock):
+/// each delta becomes full arrays, and each group of a batch one row update, however many metrics it touches.
+/// <see cref="RebuildAsync"/> turns the fact tables into one delta per report and folds those, so a rebuild equals
+/// what the folds built. Queries add the deltas not folded yet (<see cref="PendingView"/>), so an answer includes
+/// every committed submission whether or not it has been folded.
 /// </para>
 /// </summary>
 public static class RollupProjection
@@ -50,16 +52,7 @@ public static class RollupProjection
         var folded = Convert.ToInt32(await Scalar(connection, "SELECT count(*) FROM rollup_batch", cancellationToken));
         if (folded > 0)
         {
-            await Execute(connection, cancellationToken, Project(
-                cells: """
-                    (SELECT b.year, b.province, b.prefecture, b.d4, b.county, b.sector, u.metric_id, u.applicant, u.total, u.blanks, u.cells
-                     FROM rollup_batch b CROSS JOIN LATERAL unnest(b.metric_ids, b.applicants, b.totals, b.blanks, b.cells)
-                          AS u(metric_id, applicant, total, blanks, cells)
-                     WHERE b.metric_ids IS NOT NULL)
-                    """,
-                reports: "(SELECT year, province, prefecture, d4, county, sector, reports FROM rollup_batch WHERE reports <> 0)",
-                agencies: "(SELECT province, prefecture, d4, county, sector, active_from, active_to, agencies FROM rollup_batch WHERE agencies <> 0)"));
-            await Execute(connection, cancellationToken, "UPDATE rollup_state SET folded = folded + " + folded + ", folded_at = now()");
+            await Execute(connection, cancellationToken, [.. Project, "UPDATE rollup_state SET folded = folded + " + folded + ", folded_at = now()"]);
         }
         await transaction.CommitAsync(cancellationToken);
         return folded;
@@ -85,33 +78,86 @@ public static class RollupProjection
         await output.WriteLineAsync("Rebuilding the rollup read model from the stored cells …");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await RebuildAsync(connection, cancellationToken);
-        var rows = await Scalar(connection, "SELECT (SELECT count(*) FROM rollup_cells) || ' sums, ' || (SELECT count(*) FROM rollup_reports) || ' report counts, ' || " +
-                                            "(SELECT count(*) FROM rollup_agencies) || ' agency counts'", cancellationToken);
+        var rows = await Scalar(connection, "SELECT (SELECT count(*) FROM rollup_groups) || ' groups, ' || (SELECT count(*) FROM rollup_agencies) || ' agency counts'",
+            cancellationToken);
         await output.WriteLineAsync($"Rebuilt in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {rows}.");
         return 0;
     }
 
-    /// <summary>The statements of a rebuild, to run in one transaction (the migration that creates the read model runs them too).</summary>
+    /// <summary>
+    /// The statements of a rebuild, to run in one transaction (the migration that creates the read model runs them
+    /// too): every report and agency becomes the delta it would have appended, and those are folded.
+    /// </summary>
     public static IReadOnlyList<string> RebuildStatements =>
     [
         "DELETE FROM rollup_deltas",
-        "TRUNCATE rollup_cells, rollup_reports, rollup_agencies",
-        .. Project(
-            cells: $"""
-                (SELECT c.year::smallint AS year, {Place}, c.metric_id, c.applicant, coalesce(c.value, 0) AS total,
-                        (c.value IS NULL)::int AS blanks, 1 AS cells
-                 FROM report_cells c JOIN agencies a ON a.id = c.agency_id JOIN divisions d ON d.code = a.division_code)
-                """,
-            reports: $"""
-                (SELECT r.year::smallint AS year, {Place}, 1 AS reports
-                 FROM reports r JOIN agencies a ON a.id = r.agency_id JOIN divisions d ON d.code = a.division_code
-                 WHERE r.current_revision IS NOT NULL)
-                """,
-            agencies: $"(SELECT {Place}, 1 AS agencies FROM agencies a JOIN divisions d ON d.code = a.division_code)"),
+        "TRUNCATE rollup_groups, rollup_agencies",
+        "CREATE TEMP TABLE rollup_batch ON COMMIT DROP AS SELECT * FROM rollup_deltas WHERE false",
+        $"""
+        INSERT INTO rollup_batch (id, agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
+                                  reports_2019, reports_2021, agencies, metric_ids, applicants, totals, blanks, cells)
+        SELECT 0, r.agency_id, r.year, {Place},
+               (v.edition = '2019')::int, (v.edition = '2021')::int, 0,
+               c.metric_ids, c.applicants, c.totals, c.blanks, c.cells
+        FROM reports r
+        JOIN revisions v ON v.agency_id = r.agency_id AND v.year = r.year AND v.number = r.current_revision
+        JOIN agencies a ON a.id = r.agency_id JOIN divisions d ON d.code = a.division_code
+        JOIN LATERAL (
+            SELECT array_agg(metric_id) AS metric_ids, array_agg(applicant) AS applicants, array_agg(coalesce(value, 0)) AS totals,
+                   array_agg((value IS NULL)::int) AS blanks, array_agg(1) AS cells
+            FROM report_cells x WHERE x.agency_id = r.agency_id AND x.year = r.year) c ON TRUE
+        """,
+        $"""
+        INSERT INTO rollup_batch (id, agency_id, year, province, prefecture, d4, county, sector, active_from, active_to, reports_2019, reports_2021, agencies)
+        SELECT 0, a.id, NULL, {Place}, 0, 0, 1 FROM agencies a JOIN divisions d ON d.code = a.division_code
+        """,
+        .. Project,
         "UPDATE rollup_state SET rebuilt_at = now(), folded_at = now()",
     ];
 
-    /// <summary>SQL that creates the read model's tables and view (run by the migration).</summary>
+    /// <summary>
+    /// The statements that add the deltas in <c>rollup_batch</c> to the summary tables at every grain: each delta as
+    /// full arrays over the slots, then one row per grain and group, added to the row already there.
+    /// </summary>
+    private static IReadOnlyList<string> Project =>
+    [
+        """
+        CREATE TEMP TABLE rollup_dense ON COMMIT DROP AS
+        SELECT b.year, b.province, b.prefecture, b.d4, b.county, b.sector, b.reports_2019, b.reports_2021,
+               coalesce(c.totals, z.totals) AS totals, coalesce(c.blanks, z.blanks) AS blanks
+        FROM rollup_batch b
+        CROSS JOIN (SELECT array_agg(0::numeric ORDER BY slot) AS totals, array_agg(0 ORDER BY slot) AS blanks FROM rollup_slots) z
+        LEFT JOIN LATERAL (
+            SELECT array_agg(coalesce(u.total, 0) ORDER BY s.slot) AS totals, array_agg(coalesce(u.blanks, 0) ORDER BY s.slot) AS blanks
+            FROM rollup_slots s
+            LEFT JOIN unnest(b.metric_ids, b.applicants, b.totals, b.blanks) AS u(metric_id, applicant, total, blanks)
+                   ON u.metric_id = s.metric_id AND u.applicant = s.applicant
+            WHERE b.metric_ids IS NOT NULL) c ON b.metric_ids IS NOT NULL
+        WHERE b.year IS NOT NULL
+        """,
+        $"""
+        INSERT INTO rollup_groups (grain, year, province, prefecture, d4, county, sector, reports_2019, reports_2021, totals, blanks)
+        SELECT g.grain, s.year, {Masked("s")}, sum(s.reports_2019)::int, sum(s.reports_2021)::int, rollup_sum(s.totals), rollup_isum(s.blanks)
+        FROM rollup_dense s CROSS JOIN ({RollupGrain.ValuesSql}) AS g(grain, province, prefecture, county, sector)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT (grain, province, d4, county, sector, prefecture, year) DO UPDATE SET
+            reports_2019 = rollup_groups.reports_2019 + EXCLUDED.reports_2019,
+            reports_2021 = rollup_groups.reports_2021 + EXCLUDED.reports_2021,
+            totals = rollup_add(rollup_groups.totals, EXCLUDED.totals),
+            blanks = rollup_iadd(rollup_groups.blanks, EXCLUDED.blanks)
+        """,
+        "DROP TABLE rollup_dense",
+        $"""
+        INSERT INTO rollup_agencies (grain, province, prefecture, d4, county, sector, active_from, active_to, agencies)
+        SELECT g.grain, {Masked("s")}, s.active_from, s.active_to, sum(s.agencies)::int
+        FROM rollup_batch s CROSS JOIN ({RollupGrain.ValuesSql}) AS g(grain, province, prefecture, county, sector)
+        WHERE s.agencies <> 0
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+        ON CONFLICT (grain, province, d4, county, sector, prefecture, active_from, active_to) DO UPDATE SET agencies = rollup_agencies.agencies + EXCLUDED.agencies
+        """,
+    ];
+
+    /// <summary>SQL that creates the read model's tables and functions (run by the migration).</summary>
     public static IReadOnlyList<string> CreateStatements =>
     [
         """
@@ -121,23 +167,18 @@ public static class RollupProjection
             year smallint,
             province varchar(6) NOT NULL, prefecture varchar(6) NOT NULL, d4 varchar(4) NOT NULL, county varchar(6) NOT NULL, sector varchar(32) NOT NULL,
             active_from smallint NOT NULL, active_to smallint NOT NULL,
-            reports smallint NOT NULL,
+            reports_2019 smallint NOT NULL, reports_2021 smallint NOT NULL,
             agencies smallint NOT NULL,
             metric_ids smallint[], applicants smallint[], totals numeric[], blanks integer[], cells integer[])
         """,
+        "CREATE TABLE rollup_slots (slot smallint PRIMARY KEY, metric_id smallint NOT NULL, applicant smallint NOT NULL, in_2019 boolean NOT NULL, in_2021 boolean NOT NULL)",
+        RollupSlots.InsertSql,
         """
-        CREATE TABLE rollup_cells (
+        CREATE TABLE rollup_groups (
             grain smallint NOT NULL, year smallint NOT NULL,
             province varchar(6) NOT NULL, prefecture varchar(6) NOT NULL, d4 varchar(4) NOT NULL, county varchar(6) NOT NULL, sector varchar(32) NOT NULL,
-            metric_id smallint NOT NULL, applicant smallint NOT NULL,
-            total numeric NOT NULL, blanks integer NOT NULL, cells integer NOT NULL,
-            PRIMARY KEY (grain, metric_id, applicant, province, d4, county, sector, prefecture, year))
-        """,
-        """
-        CREATE TABLE rollup_reports (
-            grain smallint NOT NULL, year smallint NOT NULL,
-            province varchar(6) NOT NULL, prefecture varchar(6) NOT NULL, d4 varchar(4) NOT NULL, county varchar(6) NOT NULL, sector varchar(32) NOT NULL,
-            reports integer NOT NULL,
+            reports_2019 integer NOT NULL, reports_2021 integer NOT NULL,
+            totals numeric[] NOT NULL, blanks integer[] NOT NULL,
             PRIMARY KEY (grain, province, d4, county, sector, prefecture, year))
         """,
         """
@@ -150,63 +191,17 @@ public static class RollupProjection
         """,
         "CREATE TABLE rollup_state (id integer PRIMARY KEY CHECK (id = 1), folded bigint NOT NULL, folded_at timestamptz NOT NULL, rebuilt_at timestamptz)",
         "INSERT INTO rollup_state (id, folded, folded_at) VALUES (1, 0, now())",
-    ];
-
-    /// <summary>
-    /// The statements that add a source of cells, reports and agencies to the summary tables at every grain. Cells are
-    /// aggregated twice from the source — to the county and to province × sector — and the coarser grains from those,
-    /// so a large source (a rebuild over every cell) is read twice, not once per grain.
-    /// </summary>
-    private static string[] Project(string cells, string reports, string agencies) =>
-    [
-        $"""
-        CREATE TEMP TABLE rollup_by_county ON COMMIT DROP AS
-        SELECT year, province, prefecture, d4, county, metric_id, applicant, sum(total) AS total, sum(blanks)::int AS blanks, sum(cells)::int AS cells
-        FROM {cells} s GROUP BY year, province, prefecture, d4, county, metric_id, applicant
-        """,
-        $"""
-        CREATE TEMP TABLE rollup_by_province_sector ON COMMIT DROP AS
-        SELECT year, province, sector, metric_id, applicant, sum(total) AS total, sum(blanks)::int AS blanks, sum(cells)::int AS cells
-        FROM {cells} s GROUP BY year, province, sector, metric_id, applicant
-        """,
-        AddCells(3, "rollup_by_county", "province", "prefecture", "d4", "county", "''"),
-        AddCells(2, "rollup_by_county", "province", "prefecture", "d4", "''", "''"),
-        AddCells(1, "rollup_by_county", "province", "''", "''", "''", "''"),
-        AddCells(0, "rollup_by_county", "''", "''", "''", "''", "''"),
-        AddCells(5, "rollup_by_province_sector", "province", "''", "''", "''", "sector"),
-        AddCells(4, "rollup_by_province_sector", "''", "''", "''", "''", "sector"),
-        "DROP TABLE rollup_by_county, rollup_by_province_sector",
-        $"""
-        INSERT INTO rollup_reports (grain, year, province, prefecture, d4, county, sector, reports)
-        SELECT g.grain, s.year, {Masked("s")}, sum(s.reports)::int
-        FROM {reports} s CROSS JOIN ({RollupGrain.ValuesSql}) AS g(grain, province, prefecture, county, sector)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7
-        ON CONFLICT (grain, province, d4, county, sector, prefecture, year) DO UPDATE SET reports = rollup_reports.reports + EXCLUDED.reports
-        """,
-        $"""
-        INSERT INTO rollup_agencies (grain, province, prefecture, d4, county, sector, active_from, active_to, agencies)
-        SELECT g.grain, {Masked("s")}, s.active_from, s.active_to, sum(s.agencies)::int
-        FROM {agencies} s CROSS JOIN ({RollupGrain.ValuesSql}) AS g(grain, province, prefecture, county, sector)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-        ON CONFLICT (grain, province, d4, county, sector, prefecture, active_from, active_to) DO UPDATE SET agencies = rollup_agencies.agencies + EXCLUDED.agencies
-        """,
+        // Elementwise sums of the arrays, and their aggregates.
+        "CREATE FUNCTION rollup_add(a numeric[], b numeric[]) RETURNS numeric[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE ARRAY(SELECT x + y FROM unnest(a, b) AS t(x, y)) END $$",
+        "CREATE FUNCTION rollup_iadd(a integer[], b integer[]) RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE ARRAY(SELECT x + y FROM unnest(a, b) AS t(x, y)) END $$",
+        "CREATE AGGREGATE rollup_sum(numeric[]) (SFUNC = rollup_add, STYPE = numeric[])",
+        "CREATE AGGREGATE rollup_isum(integer[]) (SFUNC = rollup_iadd, STYPE = integer[])",
     ];
 
     /// <summary>The region and sector keys of source <paramref name="s"/>, blank where grain <c>g</c> does not keep them.</summary>
     private static string Masked(string s) =>
         $"CASE WHEN g.province THEN {s}.province ELSE '' END, CASE WHEN g.prefecture THEN {s}.prefecture ELSE '' END, " +
         $"CASE WHEN g.prefecture THEN {s}.d4 ELSE '' END, CASE WHEN g.county THEN {s}.county ELSE '' END, CASE WHEN g.sector THEN {s}.sector ELSE '' END";
-
-    private static string AddCells(short grain, string from, string province, string prefecture, string d4, string county, string sector) => $"""
-        INSERT INTO rollup_cells (grain, year, province, prefecture, d4, county, sector, metric_id, applicant, total, blanks, cells)
-        SELECT {grain}, year, {province}, {prefecture}, {d4}, {county}, {sector}, metric_id, applicant, sum(total), sum(blanks), sum(cells)
-        FROM {from}
-        GROUP BY year, {Keys(province, prefecture, d4, county, sector)}metric_id, applicant
-        ON CONFLICT (grain, metric_id, applicant, province, d4, county, sector, prefecture, year) DO UPDATE
-        SET total = rollup_cells.total + EXCLUDED.total, blanks = rollup_cells.blanks + EXCLUDED.blanks, cells = rollup_cells.cells + EXCLUDED.cells
-        """;
-
-    private static string Keys(params string[] columns) => string.Concat(columns.Where(c => c != "''").Select(c => c + ", "));
 
     private static async Task<bool> TryLock(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         (bool)(await Scalar(connection, $"SELECT pg_try_advisory_xact_lock({FoldLock})", cancellationToken))!;

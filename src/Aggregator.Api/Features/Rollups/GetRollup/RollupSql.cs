@@ -103,20 +103,37 @@ public sealed class RollupSql
         };
         var sumKeys = query.GroupBy.Select(d => Key(d, "year::int")).ToArray();
         var countKeys = CountKeys(query);
+        string SlotKey(Dimension d) => d switch
+        {
+            Dimension.Year => "g.year::int",
+            Dimension.Applicant => "q.applicant",
+            _ => "g." + d.Key(),
+        };
+        string PendingKey(Dimension d) => d switch
+        {
+            Dimension.Year => "p.year::int",
+            Dimension.Applicant => "u.applicant",
+            _ => "p." + d.Key(),
+        };
+        var groupWhere = where.Replace(" AND ", " AND g.");
+        var pendingWhere = where.Replace(" AND ", " AND p.");
+        // A group row holds every slot's sum and blanks; a metric's cells are the group's reports of the editions that carry it.
         var sums = $"""
-            SELECT {Select(sumKeys)}metric_id, sum(total) AS total, sum(blanks)::bigint AS blanks, sum(cells)::bigint AS cells
+            SELECT {Select(Enumerable.Range(0, sumKeys.Length).Select(i => $"x.k{i}"))}x.metric_id, sum(x.total) AS total, sum(x.blanks)::bigint AS blanks, sum(x.cells)::bigint AS cells
             FROM (
-                SELECT province, prefecture, county, sector, year, metric_id, applicant, total, blanks, cells
-                FROM rollup_cells
-                WHERE grain = @grain AND metric_id = ANY(@metrics) AND applicant = ANY(@applicants) AND year BETWEEN @yearFrom AND @yearTo{where}
+                SELECT {string.Concat(query.GroupBy.Select((d, i) => $"{SlotKey(d)} AS k{i}, "))}q.metric_id, g.totals[q.slot] AS total, g.blanks[q.slot] AS blanks,
+                       CASE WHEN q.in_2019 THEN g.reports_2019 ELSE 0 END + CASE WHEN q.in_2021 THEN g.reports_2021 ELSE 0 END AS cells
+                FROM rollup_groups g
+                CROSS JOIN (SELECT slot, metric_id, applicant, in_2019, in_2021 FROM rollup_slots WHERE metric_id = ANY(@metrics) AND applicant = ANY(@applicants)) q
+                WHERE g.grain = @grain AND g.year BETWEEN @yearFrom AND @yearTo{groupWhere}
                 UNION ALL
-                SELECT p.province, p.prefecture, p.county, p.sector, p.year, u.metric_id, u.applicant, u.total, u.blanks, u.cells
+                SELECT {string.Concat(query.GroupBy.Select((d, i) => $"{PendingKey(d)} AS k{i}, "))}u.metric_id, u.total, u.blanks, u.cells
                 FROM {RollupProjection.PendingView} p
                 CROSS JOIN LATERAL unnest(p.metric_ids, p.applicants, p.totals, p.blanks, p.cells) AS u(metric_id, applicant, total, blanks, cells)
-                WHERE p.metric_ids IS NOT NULL AND u.metric_id = ANY(@metrics) AND u.applicant = ANY(@applicants) AND p.year BETWEEN @yearFrom AND @yearTo{where.Replace(" AND ", " AND p.")}
+                WHERE p.metric_ids IS NOT NULL AND u.metric_id = ANY(@metrics) AND u.applicant = ANY(@applicants) AND p.year BETWEEN @yearFrom AND @yearTo{pendingWhere}
             ) x
-            {GroupBy(sumKeys.Length, "metric_id")}
-            HAVING sum(cells) <> 0
+            {GroupBy(sumKeys.Length, "x.metric_id")}
+            HAVING sum(x.cells) <> 0
             """;
         var counts = $"""
             WITH expected AS (
@@ -132,9 +149,11 @@ public sealed class RollupSql
             ), submitted AS (
                 SELECT {Select(countKeys.Select(d => Key(d, "year::int")))}sum(x.reports) AS submitted
                 FROM (
-                    SELECT province, prefecture, county, sector, year, reports FROM rollup_reports WHERE grain = @grain AND year BETWEEN @firstYear AND @lastYear{where}
+                    SELECT province, prefecture, county, sector, year, reports_2019 + reports_2021 AS reports
+                    FROM rollup_groups WHERE grain = @grain AND year BETWEEN @firstYear AND @lastYear{where}
                     UNION ALL
-                    SELECT province, prefecture, county, sector, year, reports FROM {RollupProjection.PendingView} WHERE reports <> 0 AND year BETWEEN @firstYear AND @lastYear{where}
+                    SELECT province, prefecture, county, sector, year, reports_2019 + reports_2021 AS reports
+                    FROM {RollupProjection.PendingView} WHERE reports_2019 + reports_2021 <> 0 AND year BETWEEN @firstYear AND @lastYear{where}
                 ) x
                 {GroupBy(countKeys.Count)}
             )
