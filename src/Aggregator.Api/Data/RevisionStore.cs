@@ -141,13 +141,7 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
             while (await reader.ReadAsync(cancellationToken))
             {
                 var i = reader.GetInt32(0);
-                current[i] = reader.IsDBNull(1) ? null : new Revision
-                {
-                    AgencyId = agencyIds[i], Year = years[i], Number = reader.GetInt32(1), Edition = reader.GetString(2),
-                    SubmittedAt = reader.GetFieldValue<DateTimeOffset>(3), ContentHash = reader.GetString(4), Document = reader.GetString(5),
-                    Findings = reader.GetString(6), FindingCount = reader.GetInt32(7),
-                };
-                previousYear[i] = reader.IsDBNull(8) ? null : reader.GetString(8);
+                (current[i], previousYear[i]) = ReadCurrent(reader, 1, agencyIds[i], years[i]);
             }
         }
 
@@ -244,19 +238,28 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var current = reader.IsDBNull(0) ? null : new Revision
+        return ReadCurrent(reader, 0, agencyId, year);
+    }
+
+    /// <summary>
+    /// The current revision (number, edition, submitted_at, content_hash, document, findings, finding_count) and last
+    /// year's document, from the columns starting at <paramref name="first"/>.
+    /// </summary>
+    private static (Revision? Current, string? PreviousYear) ReadCurrent(NpgsqlDataReader reader, int first, int agencyId, int year)
+    {
+        var current = reader.IsDBNull(first) ? null : new Revision
         {
             AgencyId = agencyId,
             Year = year,
-            Number = reader.GetInt32(0),
-            Edition = reader.GetString(1),
-            SubmittedAt = reader.GetFieldValue<DateTimeOffset>(2),
-            ContentHash = reader.GetString(3),
-            Document = reader.GetString(4),
-            Findings = reader.GetString(5),
-            FindingCount = reader.GetInt32(6),
+            Number = reader.GetInt32(first),
+            Edition = reader.GetString(first + 1),
+            SubmittedAt = reader.GetFieldValue<DateTimeOffset>(first + 2),
+            ContentHash = reader.GetString(first + 3),
+            Document = reader.GetString(first + 4),
+            Findings = reader.GetString(first + 5),
+            FindingCount = reader.GetInt32(first + 6),
         };
-        return (current, reader.IsDBNull(7) ? null : reader.GetString(7));
+        return (current, reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7));
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)
