@@ -64,10 +64,10 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var current = await Groups(connection, query, lastYear, cancellationToken);
+            var (current, grain) = await Groups(connection, query, lastYear, cancellationToken);
             if (query.Compare == RollupComparison.PreviousYear)
             {
-                var earlier = await Groups(connection, query with { YearFrom = query.YearFrom - 1, YearTo = query.YearTo - 1 }, lastYear, cancellationToken);
+                var (earlier, _) = await Groups(connection, query with { YearFrom = query.YearFrom - 1, YearTo = query.YearTo - 1 }, lastYear, cancellationToken);
                 var byKey = earlier.ToDictionary(g => GroupKey(query, g.Row, yearShift: 0));
                 current = current.Select(g => g with { Row = WithPrevious(query, g, byKey.GetValueOrDefault(GroupKey(query, g.Row, yearShift: -1))) }).ToList();
             }
@@ -77,7 +77,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
                 query.Applicants.Select(a => a.Key()).ToArray(),
                 await Named(current.Select(g => g.Row).Order(new RowOrder(query.GroupBy)).ToArray(), cancellationToken),
                 asOf,
-                RollupGrain.For(query.GroupBy, query.Filter)?.Name ?? "facts");
+                grain?.Name ?? "facts");
         }
         finally
         {
@@ -97,7 +97,8 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
     /// of the metrics — expected but silent, or reporting in an edition without the metric — with values null.
     /// Years without a filter run from 2019 to the last completed year.
     /// </summary>
-    private static async Task<List<Group>> Groups(NpgsqlConnection connection, RollupSpec query, int lastYear, CancellationToken cancellationToken)
+    /// <returns>The groups, and the read model's grain that answered (null: the fact tables).</returns>
+    private static async Task<(List<Group> Groups, RollupGrain? Grain)> Groups(NpgsqlConnection connection, RollupSpec query, int lastYear, CancellationToken cancellationToken)
     {
         var sql = RollupSql.For(query, lastYear);
         var groups = new Dictionary<string, Group>();
@@ -138,7 +139,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
             }
         }
         var nothingToCompare = query.Compare is null ? null : query.Metrics.ToDictionary(m => m.Code, _ => (decimal?)null);
-        return groups.Values
+        return (groups.Values
             .Concat(silent.Select(g => nothingToCompare is null ? g : g with { Row = g.Row with { Previous = new(nothingToCompare), Change = new(nothingToCompare) } }))
             .Select(g =>
             {
@@ -148,7 +149,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
                     Row = g.Row with { Reports = submitted, Expected = expected, ReportingRate = expected == 0 ? null : Math.Round((decimal)submitted / expected, 4) },
                 };
             })
-            .ToList();
+            .ToList(), sql.Grain);
     }
 
     /// <summary>The group keys as one string; <paramref name="yearShift"/> −1 names the same group a year earlier.</summary>
