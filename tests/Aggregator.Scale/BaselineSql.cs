@@ -160,11 +160,13 @@ public static class BaselineSql
                             SELECT m, a, coalesce(v, 0), (v IS NULL)::int, 1 FROM unnest(@metrics, @applicants, @values) AS cell(m, a, v)) x
                         GROUP BY m, a HAVING sum(t) <> 0 OR sum(b) <> 0 OR sum(n) <> 0)
                     INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
-                                               reports_2019, reports_2021, agencies, metric_ids, applicants, totals, blanks, cells)
+                                               reports_2019, reports_2021, agencies, totals, blanks)
                     SELECT @agency, @year, d.province_code, d.prefecture_code, left(a.division_code, 4), a.division_code, a.sector,
-                           coalesce(a.active_from, 0), coalesce(a.active_to, 0), 0, 0, 0, x.m, x.a, x.t, x.b, x.n
-                    FROM (SELECT array_agg(m) AS m, array_agg(a) AS a, array_agg(t) AS t, array_agg(b) AS b, array_agg(n) AS n FROM change HAVING count(*) > 0) x
+                           coalesce(a.active_from, 0), coalesce(a.active_to, 0), 0, 0, 0, x.t, x.b
+                    FROM (SELECT array_agg(coalesce(c.t, 0) ORDER BY s.slot) AS t, array_agg(coalesce(c.b, 0) ORDER BY s.slot) AS b, bool_or(c.m IS NOT NULL) AS changed
+                          FROM rollup_slots s LEFT JOIN change c ON c.m = s.metric_id AND c.a = s.applicant) x
                     JOIN agencies a ON a.id = @agency JOIN divisions d ON d.code = a.division_code
+                    WHERE x.changed
                     """,
                     ("agency", (int)agencyId), ("year", year),
                     ("metrics", cells.Select(c => c.Metric.Id).ToArray()),

@@ -25,7 +25,7 @@ public sealed class AgencyRegistry(AggregatorDbContext db, DataVersions versions
             throw new ConflictException($"An agency with code '{agency.Code}' is already registered.");
         }
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { RollupDeltas.ForAgency(agency), RollupDeltas.NotifyAll() } })
+        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { RollupDeltas.ForAgency(agency), RollupDeltas.NotifyAll(versions.Instance) } })
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -73,7 +73,9 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
             cell.ToTable("report_cells");
             cell.HasKey(c => new { c.AgencyId, c.Year, c.MetricId, c.Applicant });
             cell.Property(c => c.Value).HasColumnType("numeric(24,6)");
-            cell.HasOne<Report>().WithMany().HasForeignKey(c => new { c.AgencyId, c.Year }).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to reports: cells are the current revision's, written only by RevisionStore in the
+            // transaction that holds the report row locked, and a key checked per cell would cost each submission
+            // some 200 lookups.
         });
 
         model.Entity<ApiKey>(key =>

@@ -101,16 +101,17 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
         {
             batch.BatchCommands.Add(AuditRecords.Insert(record));
         }
-        batch.BatchCommands.Add(RollupDeltas.Notify(year));
+        batch.BatchCommands.Add(RollupDeltas.Notify(year, versions.Instance));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return new StoredSubmission(outcome, revision);
     }
 
     /// <summary>
-    /// Stores many reports in the caller's transaction, in two round trips for all of them: set-based statements lock
-    /// and read every report of the batch (in key order, so concurrent batches cannot deadlock), then write the new
-    /// revisions, reports and cells, and one delta per report. Each (agency, year) may appear once per call. A report
-    /// whose year before is in the same call is checked against that document (R5/R6). Results are in input order.
+    /// Stores many reports in the caller's transaction, in three round trips for all of them: set-based statements lock
+    /// and read every report of the batch (in key order, so concurrent batches cannot deadlock); then write the new
+    /// revisions and reports and one delta per report; then COPY the cells. Each (agency, year) may appear once per
+    /// call. A report whose year before is in the same call is checked against that document (R5/R6). Results are in
+    /// input order.
     /// </summary>
     /// <param name="audit">The audit record of an accepted item, given its status and revision; written in the same commit.</param>
     public async Task<IReadOnlyList<StoredSubmission>> StoreManyAsync(NpgsqlConnection connection, IReadOnlyList<(Agency Agency, int Year, ReportDocument Document)> items,
@@ -191,12 +192,6 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
             batch.BatchCommands.Add(Command("""
                 DELETE FROM report_cells c USING unnest($1::int[], $2::int[]) AS x(a, y) WHERE c.agency_id = x.a AND c.year = x.y
                 """, revisions.Where(r => r.Number > 1).Select(r => r.AgencyId).ToArray(), revisions.Where(r => r.Number > 1).Select(r => r.Year).ToArray()));
-            var cells = written.SelectMany(w => w.Document.MetricCells.Select(c => (w.Revision.AgencyId, w.Revision.Year, Cell: c))).ToArray();
-            batch.BatchCommands.Add(Command("""
-                INSERT INTO report_cells (agency_id, year, metric_id, applicant, value)
-                SELECT * FROM unnest($1::int[], $2::int[], $3::smallint[], $4::smallint[], $5::numeric[])
-                """, cells.Select(c => c.AgencyId).ToArray(), cells.Select(c => c.Year).ToArray(), cells.Select(c => c.Cell.Metric.Id).ToArray(),
-                cells.Select(c => (short)(c.Cell.Applicant ?? Applicant.Total)).ToArray(), cells.Select(c => c.Cell.Value).ToArray()));
             foreach (var (index, revision, document) in written)
             {
                 var replaced = current[index] is { } held ? StoredJson.ReadDocument(held.Document) : null;
@@ -212,9 +207,34 @@ public sealed class RevisionStore(AggregatorDbContext db, TimeProvider clock, Da
             }
             foreach (var year in written.Select(w => w.Revision.Year).Distinct())
             {
-                batch.BatchCommands.Add(RollupDeltas.Notify(year));
+                batch.BatchCommands.Add(RollupDeltas.Notify(year, versions.Instance));
             }
             await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // The cells by binary COPY: for hundreds of reports at a time it costs PostgreSQL about half of an INSERT.
+        await using (var cells = await connection.BeginBinaryImportAsync(
+            "COPY report_cells (agency_id, year, metric_id, applicant, value) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (_, revision, document) in written)
+            {
+                foreach (var cell in document.MetricCells)
+                {
+                    await cells.StartRowAsync(cancellationToken);
+                    await cells.WriteAsync(revision.AgencyId, NpgsqlDbType.Integer, cancellationToken);
+                    await cells.WriteAsync(revision.Year, NpgsqlDbType.Integer, cancellationToken);
+                    await cells.WriteAsync(cell.Metric.Id, NpgsqlDbType.Smallint, cancellationToken);
+                    await cells.WriteAsync((short)(cell.Applicant ?? Applicant.Total), NpgsqlDbType.Smallint, cancellationToken);
+                    if (cell.Value is { } value)
+                    {
+                        await cells.WriteAsync(value, NpgsqlDbType.Numeric, cancellationToken);
+                    }
+                    else
+                    {
+                        await cells.WriteNullAsync(cancellationToken);
+                    }
+                }
+            }
+            await cells.CompleteAsync(cancellationToken);
         }
         return results;
     }

@@ -30,8 +30,10 @@ public static class ServiceDatabase
     }
 
     /// <summary>
-    /// The connection string as the service uses it: connections go back to the pool without the <c>DISCARD ALL</c> round
-    /// trip (the service sets no session state that could leak between requests), unless the setting says otherwise.
+    /// The connection string as the service uses it, unless the setting says otherwise: connections go back to the pool
+    /// without the <c>DISCARD ALL</c> round trip (the service sets no session state that could leak between requests),
+    /// and statements run often are prepared once per connection (Npgsql's automatic preparation), which spares the
+    /// planning of every rollup and submission.
     /// </summary>
     public static string Tuned(string connectionString)
     {
@@ -39,6 +41,10 @@ public static class ServiceDatabase
         if (!connectionString.Contains("reset on close", StringComparison.OrdinalIgnoreCase))
         {
             settings.NoResetOnClose = true;
+        }
+        if (!connectionString.Contains("auto prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 64;
         }
         return settings.ConnectionString;
     }

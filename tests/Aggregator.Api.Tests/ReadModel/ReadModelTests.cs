@@ -108,6 +108,37 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task An_answer_by_year_after_a_correction_in_one_year_equals_one_computed_afresh()
+    {
+        var random = new Random(31);
+        var agencies = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var code = Http.Unique("years");
+            await api.Admin().RegisterAgency(code, Divisions[i], Sectors[i]);
+            agencies.Add(code);
+            foreach (var year in new[] { 2020, 2021, 2022 })
+            {
+                Assert.True((await api.Admin().PutReport(code, year, RandomDocument(random, year))).IsSuccessStatusCode);
+            }
+        }
+        const string url = "/api/v1/rollups?metric=proactive.penalty.decisions,applications.newlyReceived&groupBy=province,year";
+        var before = await Rows(url);
+
+        // A correction to 2021 only: the answer, put together from the kept years and 2021 computed again, must equal
+        // the same rollup asked under another key (so computed whole, with nothing kept).
+        var corrected = RandomDocument(random, 2021);
+        corrected.Set("proactive.penalty.decisions", null, 424_242);
+        Assert.True((await api.Admin().PutReport(agencies[1], 2021, corrected)).IsSuccessStatusCode);
+        var after = await Rows(url);
+        var afresh = await Rows(url + "&yearFrom=2019");
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(afresh, after);
+        Assert.Equal(before.Where(r => !r.Contains("\"year\":2021")), after.Where(r => !r.Contains("\"year\":2021")));
+    }
+
+    [Fact]
     public async Task A_repeat_or_a_revalidation_on_unchanged_data_does_not_touch_the_database()
     {
         var agency = Http.Unique("cache");
@@ -124,7 +155,9 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
             {
                 var tags = activity.TagObjects.ToDictionary(t => t.Key, t => t.Value?.ToString());
                 var text = tags.GetValueOrDefault("db.query.text") ?? tags.GetValueOrDefault("db.statement");
-                if ((tags.GetValueOrDefault("db.namespace") ?? tags.GetValueOrDefault("db.name")) == database && text?.Contains("rollup_agencies") == true)
+                // The rollup queries read rollup_agencies; the folder, at work in the background, writes it.
+                if ((tags.GetValueOrDefault("db.namespace") ?? tags.GetValueOrDefault("db.name")) == database && text?.Contains("rollup_agencies") == true
+                    && !text.Contains("INSERT INTO rollup_agencies"))
                 {
                     statements.Enqueue(text);
                 }
@@ -182,6 +215,9 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
         var rows = (await (await api.Anonymous().GetAsync(url)).Json())["rows"]!.AsArray();
         return rows.Count == 0 ? null : rows.Single()!["values"]![metric]?.GetValue<decimal>();
     }
+
+    private async Task<string[]> Rows(string url) =>
+        (await (await api.Anonymous().GetAsync(url)).Json())["rows"]!.AsArray().Select(r => r!.ToJsonString()).ToArray();
 
     private async Task<NpgsqlConnection> Open()
     {

@@ -136,11 +136,7 @@ namespace Aggregator.Api.Data.Migrations
                 principalColumns: new[] { "agency_id", "year" },
                 onDelete: ReferentialAction.Restrict);
 
-            // The rollup read model, built at once from what is stored.
-            foreach (var statement in Aggregator.Api.Data.ReadModel.RollupProjection.CreateStatements.Concat(Aggregator.Api.Data.ReadModel.RollupProjection.RebuildStatements))
-            {
-                migrationBuilder.Sql(statement);
-            }
+            // The rollup read model is created by the migration that defines its current shape (ReadModelDenseDeltas).
         }
 
         /// <inheritdoc />

@@ -433,16 +433,6 @@ namespace Aggregator.Api.Data.Migrations
                     b.Navigation("CurrentRevision");
                 });
 
-            modelBuilder.Entity("Aggregator.Api.Data.ReportCell", b =>
-                {
-                    b.HasOne("Aggregator.Api.Data.Report", null)
-                        .WithMany()
-                        .HasForeignKey("AgencyId", "Year")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_report_cells_reports_agency_id_year");
-                });
-
             modelBuilder.Entity("Aggregator.Api.Data.Revision", b =>
                 {
                     b.HasOne("Aggregator.Api.Data.Report", "Report")

@@ -16,6 +16,9 @@ public sealed class DataVersions
     private readonly string instance = Guid.NewGuid().ToString("N")[..8];
     private long agencies;
 
+    /// <summary>This instance's id, which its change notifications carry so that it can skip its own.</summary>
+    public string Instance => instance;
+
     public void Changed(int year) => years.AddOrUpdate(year, 1, (_, v) => v + 1);
 
     /// <summary>Something changed that every year depends on (an agency registered), or changes may have been missed.</summary>

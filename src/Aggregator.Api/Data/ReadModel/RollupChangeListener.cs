@@ -19,7 +19,12 @@ public sealed class RollupChangeListener(NpgsqlDataSource database, DataVersions
                 await using var connection = await database.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, notification) =>
                 {
-                    if (int.TryParse(notification.Payload, out var year))
+                    var payload = notification.Payload.Split('@');
+                    if (payload.Length == 2 && payload[1] == versions.Instance)
+                    {
+                        return; // this instance's own change, counted as it committed
+                    }
+                    if (int.TryParse(payload[0], out var year))
                     {
                         versions.Changed(year);
                     }

@@ -6,8 +6,9 @@ namespace Aggregator.Api.Data.ReadModel;
 
 /// <summary>
 /// The write side of the rollup read model: every accepted change appends one row to <c>rollup_deltas</c> in the same
-/// transaction — a submission the difference its cells make (new cells minus the ones they replace, per metric and
-/// applicant column: sum, blanks, cells) and whether it created the report; a registration the agency. Appending
+/// transaction — a submission the difference its cells make (new cells minus the ones they replace) as full arrays
+/// over the slots (<see cref="RollupSlots"/>: sum and blanks per metric and applicant column) and the change in its
+/// reports per edition; a registration the agency. Appending
 /// never touches a shared row, so the January rush does not queue on national totals; <see cref="RollupProjection"/>
 /// folds the queue into the summary tables in batches, and queries add what is not folded yet.
 /// </summary>
@@ -29,8 +30,8 @@ public static class RollupDeltas
 {
     private const string Insert = """
         INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
-                                   reports_2019, reports_2021, agencies, metric_ids, applicants, totals, blanks, cells)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                   reports_2019, reports_2021, agencies, totals, blanks)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         """;
 
     /// <summary>The channel the write path notifies on commit (payload: the report year), so every instance's caches learn of the change.</summary>
@@ -43,12 +44,19 @@ public static class RollupDeltas
     /// </summary>
     public static NpgsqlBatchCommand? ForSubmission(Agency agency, int year, Edition edition, Edition? replacedEdition, IEnumerable<Cell> replaced, IEnumerable<Cell> cells)
     {
-        var change = new Dictionary<(short Metric, short Applicant), (decimal Total, int Blanks, int Cells)>();
+        var totals = new decimal[RollupSlots.All.Count];
+        var blanks = new int[RollupSlots.All.Count];
         void Add(Cell cell, int sign)
         {
-            var key = (cell.Metric.Id, (short)(cell.Applicant ?? Applicant.Total));
-            var (total, blanks, count) = change.GetValueOrDefault(key);
-            change[key] = (total + sign * (cell.Value ?? 0), blanks + sign * (cell.Value is null ? 1 : 0), count + sign);
+            var slot = RollupSlots.Of(cell) - 1;
+            if (cell.Value is { } value)
+            {
+                totals[slot] += sign * value;
+            }
+            else
+            {
+                blanks[slot] += sign;
+            }
         }
         foreach (var cell in replaced)
         {
@@ -58,18 +66,14 @@ public static class RollupDeltas
         {
             Add(cell, +1);
         }
-        var changed = change.Where(c => c.Value != default).ToArray();
-        int Reports(Edition e) => (edition == e ? 1 : 0) - (replacedEdition == e ? 1 : 0);
-        if (changed.Length == 0 && replacedEdition == edition)
+        if (replacedEdition == edition && Array.TrueForAll(totals, t => t == 0) && Array.TrueForAll(blanks, b => b == 0))
         {
             return null;
         }
+        int Reports(Edition e) => (edition == e ? 1 : 0) - (replacedEdition == e ? 1 : 0);
         var command = Command(agency, year, Reports(Edition.Edition2019), Reports(Edition.Edition2021), agencies: 0);
-        command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Key.Metric).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Key.Applicant).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Value.Total).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
-        command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Value.Blanks).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = changed.Select(c => c.Value.Cells).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = totals, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = blanks, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         return command;
     }
 
@@ -77,15 +81,8 @@ public static class RollupDeltas
     public static NpgsqlBatchCommand ForAgency(Agency agency)
     {
         var command = Command(agency, null, 0, 0, agencies: 1);
-        for (var i = 0; i < 5; i++)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = i switch
-            {
-                0 or 1 => NpgsqlDbType.Array | NpgsqlDbType.Smallint,
-                2 => NpgsqlDbType.Array | NpgsqlDbType.Numeric,
-                _ => NpgsqlDbType.Array | NpgsqlDbType.Integer,
-            } });
-        }
+        command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric });
+        command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         return command;
     }
 
@@ -104,8 +101,13 @@ public static class RollupDeltas
         return command;
     }
 
-    public static NpgsqlBatchCommand NotifyAll() => new("SELECT pg_notify($1, '*')") { Parameters = { new() { Value = Channel } } };
+    /// <summary>The notification that agencies changed (every year's expected counts), from instance <paramref name="sender"/>.</summary>
+    public static NpgsqlBatchCommand NotifyAll(string sender) => Notification("*@" + sender);
 
-    public static NpgsqlBatchCommand Notify(int year) =>
-        new("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = Channel }, new() { Value = year.ToString(System.Globalization.CultureInfo.InvariantCulture) } } };
+    /// <summary>The notification that a year's data changed, from instance <paramref name="sender"/> (which knows it already).</summary>
+    public static NpgsqlBatchCommand Notify(int year, string sender) =>
+        Notification(year.ToString(System.Globalization.CultureInfo.InvariantCulture) + "@" + sender);
+
+    private static NpgsqlBatchCommand Notification(string payload) =>
+        new("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = Channel }, new() { Value = payload } } };
 }

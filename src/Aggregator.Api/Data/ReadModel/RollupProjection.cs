@@ -11,9 +11,9 @@ namespace Aggregator.Api.Data.ReadModel;
 /// agencies registered per group and active years, from which queries count the agency-years expected.
 /// <para>
 /// <see cref="FoldAsync"/> moves the delta queue into them in batches (one folder at a time, under an advisory lock):
-/// each delta becomes full arrays, and each group of a batch one row update, however many metrics it touches.
-/// <see cref="RebuildAsync"/> turns the fact tables into one delta per report and folds those, so a rebuild equals
-/// what the folds built. Queries add the deltas not folded yet (<see cref="PendingView"/>), so an answer includes
+/// the batch's deltas are summed per group in memory (<see cref="RollupIncrements"/>), and each group touched is one
+/// row update, however many metrics and deltas it takes. <see cref="RebuildAsync"/> turns the fact tables into one
+/// delta per report and folds those, so a rebuild equals what the folds built. Queries add the deltas not folded yet (<see cref="PendingView"/>), so an answer includes
 /// every committed submission whether or not it has been folded.
 /// </para>
 /// </summary>
@@ -49,9 +49,27 @@ public static class RollupProjection
             WITH taken AS (DELETE FROM rollup_deltas WHERE id IN (SELECT id FROM rollup_deltas ORDER BY id LIMIT {max}) RETURNING *)
             INSERT INTO rollup_batch SELECT * FROM taken
             """);
-        var folded = Convert.ToInt32(await Scalar(connection, "SELECT count(*) FROM rollup_batch", cancellationToken));
+        var folded = 0;
+        var increments = new RollupIncrements();
+        await using (var read = new NpgsqlCommand(
+            "SELECT year, province, prefecture, d4, county, sector, reports_2019, reports_2021, totals, blanks FROM rollup_batch", connection))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                folded++;
+                if (!reader.IsDBNull(0))
+                {
+                    increments.Add(reader.GetInt16(0),
+                        new RollupPlace(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), 0, 0),
+                        reader.GetInt16(6), reader.GetInt16(7), reader.GetFieldValue<decimal[]>(8), reader.GetFieldValue<int[]>(9));
+                }
+            }
+        }
         if (folded > 0)
         {
+            await Execute(connection, cancellationToken, "CREATE TEMP TABLE rollup_increments ON COMMIT DROP AS SELECT * FROM rollup_groups WHERE false");
+            await increments.CopyAsync(connection, "rollup_increments", cancellationToken);
             await Execute(connection, cancellationToken, [.. Project, "UPDATE rollup_state SET folded = folded + " + folded + ", folded_at = now()"]);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -59,15 +77,26 @@ public static class RollupProjection
     }
 
     /// <summary>
-    /// Computes the read model anew from the fact tables (cells of current revisions, reports, agencies) and drops the
-    /// deltas those already hold, in one snapshot: a submission committed meanwhile stays queued and is folded later.
+    /// Computes the read model anew from the fact tables (cells of current revisions, reports, agencies): in one
+    /// snapshot it empties the summary tables and the delta queue and queues one delta per report and agency, then
+    /// folds the queue. A submission committed meanwhile stays queued on its own, and answers stay right throughout,
+    /// since queries add what is queued.
     /// </summary>
     public static async Task RebuildAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await Execute(connection, cancellationToken, $"SELECT pg_advisory_xact_lock({FoldLock})");
-        await Execute(connection, cancellationToken, RebuildStatements.ToArray());
-        await transaction.CommitAsync(cancellationToken);
+        await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
+        {
+            await Execute(connection, cancellationToken, $"SELECT pg_advisory_xact_lock({FoldLock})");
+            await Execute(connection, cancellationToken, RebuildStatements.ToArray());
+            await transaction.CommitAsync(cancellationToken);
+        }
+        while (await Scalar(connection, "SELECT EXISTS (SELECT 1 FROM rollup_deltas)", cancellationToken) is true)
+        {
+            if (await FoldAsync(connection, 5000, cancellationToken) == 0)
+            {
+                await Task.Delay(50, cancellationToken); // another folder is at it
+            }
+        }
     }
 
     /// <summary>The <c>rebuild-rollups</c> command: a rebuild on the configured database, with what it took and holds.</summary>
@@ -85,68 +114,50 @@ public static class RollupProjection
     }
 
     /// <summary>
-    /// The statements of a rebuild, to run in one transaction (the migration that creates the read model runs them
-    /// too): every report and agency becomes the delta it would have appended, and those are folded.
+    /// The statements that start a rebuild, to run in one transaction (the migration that creates the read model runs
+    /// them too, and the folder then folds the queue): every report and agency becomes the delta it would have appended.
     /// </summary>
     public static IReadOnlyList<string> RebuildStatements =>
     [
         "DELETE FROM rollup_deltas",
         "TRUNCATE rollup_groups, rollup_agencies",
-        "CREATE TEMP TABLE rollup_batch ON COMMIT DROP AS SELECT * FROM rollup_deltas WHERE false",
         $"""
-        INSERT INTO rollup_batch (id, agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
-                                  reports_2019, reports_2021, agencies, metric_ids, applicants, totals, blanks, cells)
-        SELECT 0, r.agency_id, r.year, {Place},
-               (v.edition = '2019')::int, (v.edition = '2021')::int, 0,
-               c.metric_ids, c.applicants, c.totals, c.blanks, c.cells
+        INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to,
+                                   reports_2019, reports_2021, agencies, totals, blanks)
+        SELECT r.agency_id, r.year, {Place}, (v.edition = '2019')::int, (v.edition = '2021')::int, 0, c.totals, c.blanks
         FROM reports r
         JOIN revisions v ON v.agency_id = r.agency_id AND v.year = r.year AND v.number = r.current_revision
         JOIN agencies a ON a.id = r.agency_id JOIN divisions d ON d.code = a.division_code
         JOIN LATERAL (
-            SELECT array_agg(metric_id) AS metric_ids, array_agg(applicant) AS applicants, array_agg(coalesce(value, 0)) AS totals,
-                   array_agg((value IS NULL)::int) AS blanks, array_agg(1) AS cells
-            FROM report_cells x WHERE x.agency_id = r.agency_id AND x.year = r.year) c ON TRUE
+            SELECT array_agg(coalesce(x.value, 0) ORDER BY s.slot) AS totals, array_agg((x.metric_id IS NOT NULL AND x.value IS NULL)::int ORDER BY s.slot) AS blanks
+            FROM rollup_slots s
+            LEFT JOIN (SELECT metric_id, applicant, value FROM report_cells WHERE agency_id = r.agency_id AND year = r.year) x
+                   ON x.metric_id = s.metric_id AND x.applicant = s.applicant) c ON TRUE
+        ORDER BY r.agency_id, r.year
         """,
         $"""
-        INSERT INTO rollup_batch (id, agency_id, year, province, prefecture, d4, county, sector, active_from, active_to, reports_2019, reports_2021, agencies)
-        SELECT 0, a.id, NULL, {Place}, 0, 0, 1 FROM agencies a JOIN divisions d ON d.code = a.division_code
+        INSERT INTO rollup_deltas (agency_id, year, province, prefecture, d4, county, sector, active_from, active_to, reports_2019, reports_2021, agencies)
+        SELECT a.id, NULL, {Place}, 0, 0, 1 FROM agencies a JOIN divisions d ON d.code = a.division_code ORDER BY a.id
         """,
-        .. Project,
         "UPDATE rollup_state SET rebuilt_at = now(), folded_at = now()",
     ];
 
     /// <summary>
-    /// The statements that add the deltas in <c>rollup_batch</c> to the summary tables at every grain: each delta as
-    /// full arrays over the slots, then one row per grain and group, added to the row already there.
+    /// The statements that add a batch to the summary tables: the increments of the groups it touches
+    /// (<c>rollup_increments</c>, summed by <see cref="RollupIncrements"/>), each added to the row already there; and
+    /// the agencies it registers (<c>rollup_batch</c>) at every grain.
     /// </summary>
     private static IReadOnlyList<string> Project =>
     [
         """
-        CREATE TEMP TABLE rollup_dense ON COMMIT DROP AS
-        SELECT b.year, b.province, b.prefecture, b.d4, b.county, b.sector, b.reports_2019, b.reports_2021,
-               coalesce(c.totals, z.totals) AS totals, coalesce(c.blanks, z.blanks) AS blanks
-        FROM rollup_batch b
-        CROSS JOIN (SELECT array_agg(0::numeric ORDER BY slot) AS totals, array_agg(0 ORDER BY slot) AS blanks FROM rollup_slots) z
-        LEFT JOIN LATERAL (
-            SELECT array_agg(coalesce(u.total, 0) ORDER BY s.slot) AS totals, array_agg(coalesce(u.blanks, 0) ORDER BY s.slot) AS blanks
-            FROM rollup_slots s
-            LEFT JOIN unnest(b.metric_ids, b.applicants, b.totals, b.blanks) AS u(metric_id, applicant, total, blanks)
-                   ON u.metric_id = s.metric_id AND u.applicant = s.applicant
-            WHERE b.metric_ids IS NOT NULL) c ON b.metric_ids IS NOT NULL
-        WHERE b.year IS NOT NULL
-        """,
-        $"""
         INSERT INTO rollup_groups (grain, year, province, prefecture, d4, county, sector, reports_2019, reports_2021, totals, blanks)
-        SELECT g.grain, s.year, {Masked("s")}, sum(s.reports_2019)::int, sum(s.reports_2021)::int, rollup_sum(s.totals), rollup_isum(s.blanks)
-        FROM rollup_dense s CROSS JOIN ({RollupGrain.ValuesSql}) AS g(grain, province, prefecture, county, sector)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        SELECT grain, year, province, prefecture, d4, county, sector, reports_2019, reports_2021, totals, blanks FROM rollup_increments
         ON CONFLICT (grain, province, d4, county, sector, prefecture, year) DO UPDATE SET
             reports_2019 = rollup_groups.reports_2019 + EXCLUDED.reports_2019,
             reports_2021 = rollup_groups.reports_2021 + EXCLUDED.reports_2021,
             totals = rollup_add(rollup_groups.totals, EXCLUDED.totals),
             blanks = rollup_iadd(rollup_groups.blanks, EXCLUDED.blanks)
         """,
-        "DROP TABLE rollup_dense",
         $"""
         INSERT INTO rollup_agencies (grain, province, prefecture, d4, county, sector, active_from, active_to, agencies)
         SELECT g.grain, {Masked("s")}, s.active_from, s.active_to, sum(s.agencies)::int
@@ -169,8 +180,11 @@ public static class RollupProjection
             active_from smallint NOT NULL, active_to smallint NOT NULL,
             reports_2019 smallint NOT NULL, reports_2021 smallint NOT NULL,
             agencies smallint NOT NULL,
-            metric_ids smallint[], applicants smallint[], totals numeric[], blanks integer[], cells integer[])
+            totals numeric[], blanks integer[])
+            WITH (toast_tuple_target = 8160)
         """,
+        // A delta lives until the next fold: not worth compressing.
+        "ALTER TABLE rollup_deltas ALTER COLUMN totals SET STORAGE MAIN, ALTER COLUMN blanks SET STORAGE MAIN",
         "CREATE TABLE rollup_slots (slot smallint PRIMARY KEY, metric_id smallint NOT NULL, applicant smallint NOT NULL, in_2019 boolean NOT NULL, in_2021 boolean NOT NULL)",
         RollupSlots.InsertSql,
         """
@@ -180,7 +194,11 @@ public static class RollupProjection
             reports_2019 integer NOT NULL, reports_2021 integer NOT NULL,
             totals numeric[] NOT NULL, blanks integer[] NOT NULL,
             PRIMARY KEY (grain, province, d4, county, sector, prefecture, year))
+            WITH (toast_tuple_target = 8160)
         """,
+        // A row's arrays stay inline and uncompressed: a query takes one slot of each row it reads, which would
+        // otherwise cost the decompression of the whole array.
+        "ALTER TABLE rollup_groups ALTER COLUMN totals SET STORAGE MAIN, ALTER COLUMN blanks SET STORAGE MAIN",
         """
         CREATE TABLE rollup_agencies (
             grain smallint NOT NULL,
@@ -191,11 +209,9 @@ public static class RollupProjection
         """,
         "CREATE TABLE rollup_state (id integer PRIMARY KEY CHECK (id = 1), folded bigint NOT NULL, folded_at timestamptz NOT NULL, rebuilt_at timestamptz)",
         "INSERT INTO rollup_state (id, folded, folded_at) VALUES (1, 0, now())",
-        // Elementwise sums of the arrays, and their aggregates.
+        // Elementwise sums of the arrays.
         "CREATE FUNCTION rollup_add(a numeric[], b numeric[]) RETURNS numeric[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE ARRAY(SELECT x + y FROM unnest(a, b) AS t(x, y)) END $$",
         "CREATE FUNCTION rollup_iadd(a integer[], b integer[]) RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE ARRAY(SELECT x + y FROM unnest(a, b) AS t(x, y)) END $$",
-        "CREATE AGGREGATE rollup_sum(numeric[]) (SFUNC = rollup_add, STYPE = numeric[])",
-        "CREATE AGGREGATE rollup_isum(integer[]) (SFUNC = rollup_iadd, STYPE = integer[])",
     ];
 
     /// <summary>The region and sector keys of source <paramref name="s"/>, blank where grain <c>g</c> does not keep them.</summary>

@@ -16,6 +16,12 @@ public static class RollupSlots
         .Select((s, i) => new Slot((short)(i + 1), s.Metric, s.Applicant))
         .ToArray();
 
+    private static readonly Dictionary<(short Metric, Applicant Applicant), short> numbers =
+        All.ToDictionary(s => (s.Metric.Id, s.Applicant), s => s.Number);
+
+    /// <summary>The slot of a cell (from 1).</summary>
+    public static short Of(Cell cell) => numbers[(cell.Metric.Id, cell.Applicant ?? Applicant.Total)];
+
     /// <summary>SQL that fills <c>rollup_slots</c> (run by the migration that creates the read model).</summary>
     public static string InsertSql =>
         "INSERT INTO rollup_slots (slot, metric_id, applicant, in_2019, in_2021) VALUES " +

@@ -46,6 +46,7 @@ public sealed class SubmitReportsHandler(
     private async IAsyncEnumerable<SubmittedLine> Submit(ReportLines lines, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var batch = new List<Parsed>();
+        var inBatch = new HashSet<(string Agency, int Year)>();
         var refused = new List<SubmittedLine>();
         await foreach (var line in lines.ReadAsync(cancellationToken))
         {
@@ -54,7 +55,7 @@ public sealed class SubmitReportsHandler(
             {
                 refused.Add(refusal);
             }
-            else if (batch.Any(p => p.Agency == parsed.Item!.Agency && p.Year == parsed.Item.Year))
+            else if (!inBatch.Add((parsed.Item!.Agency, parsed.Item.Year)))
             {
                 // One agency-year once per transaction: a later line for it is a correction of the one before.
                 foreach (var result in await Store(batch, refused, cancellationToken))
@@ -62,6 +63,7 @@ public sealed class SubmitReportsHandler(
                     yield return result;
                 }
                 batch = [parsed.Item!];
+                inBatch = [(parsed.Item!.Agency, parsed.Item.Year)];
                 refused = [];
                 continue;
             }
@@ -76,6 +78,7 @@ public sealed class SubmitReportsHandler(
                     yield return result;
                 }
                 batch = [];
+                inBatch = [];
                 refused = [];
             }
         }

@@ -75,7 +75,7 @@ public static class GetRollupEndpoint
                 var answer = cache.Current(query);
                 if (answer is null || !ConditionalGet.Matches(http.Request, answer.ETag))
                 {
-                    answer ??= await cache.ComputeAsync(query, async () => await mediator.Send(query, cancellationToken));
+                    answer ??= await cache.ComputeAsync(query, async q => await mediator.Send(q, cancellationToken));
                 }
                 http.Response.Headers.ETag = answer.ETag;
                 if (ConditionalGet.Matches(http.Request, answer.ETag))

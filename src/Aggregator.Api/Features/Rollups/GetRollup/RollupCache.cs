@@ -13,13 +13,21 @@ namespace Aggregator.Api.Features.Rollups.GetRollup;
 /// Rollup answers by data version. Each request (every parameter, normalised) keeps its latest answer with the stamp
 /// of the years it reads (<see cref="DataVersions"/>). While the stamp holds, a repeat is served from memory — the JSON
 /// as it was written — and a revalidation is a 304, neither touching the database. When the stamp moves the answer is
-/// computed again; if its numbers are those already held, the held answer stays (its <c>asOf</c> is still true), so
-/// its entity tag still matches and a change elsewhere in the same year costs clients nothing.
+/// made again; if its numbers are those already held, the held answer stays (its <c>asOf</c> is still true), so its
+/// entity tag still matches and a change elsewhere in the same year costs clients nothing.
+/// <para>
+/// An answer grouped by year is kept year by year as well: when the stamp moves, only the years whose own stamp moved
+/// are computed again (a correction to one year's report recomputes that year), and the answer is put together from
+/// the years' rows.
+/// </para>
 /// </summary>
-public sealed class RollupCache(IMemoryCache cache, DataVersions versions, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     /// <summary>An answer, its JSON, its entity tag, and the data stamp it is known to hold for.</summary>
     public sealed record Entry(RollupResponse Response, byte[] Json, string ETag, string Stamp);
+
+    /// <summary>One year's rows of an answer grouped by year, with that year's stamp.</summary>
+    private sealed record YearPart(RollupResponse Response, string Stamp);
 
     /// <summary>The held answer when nothing it reads has changed since; null otherwise.</summary>
     public Entry? Current(GetRollup query)
@@ -28,10 +36,11 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, IOpti
         return cache.TryGetValue(key, out Entry? held) && held!.Stamp == stamp ? held : null;
     }
 
-    public async Task<Entry> ComputeAsync(GetRollup query, Func<Task<RollupResponse>> compute)
+    /// <param name="compute">Answers a query (the whole request, or the same for a range of its years).</param>
+    public async Task<Entry> ComputeAsync(GetRollup query, Func<GetRollup, Task<RollupResponse>> compute)
     {
         var (key, stamp) = Key(query);
-        var response = await compute();
+        var response = GroupsByYear(query) ? await ByYear(query, key, compute) : await compute(query);
         if (cache.TryGetValue(key, out Entry? held)
             && JsonSerializer.SerializeToUtf8Bytes(response with { AsOf = held!.Response.AsOf }, json.Value.SerializerOptions).AsSpan().SequenceEqual(held.Json))
         {
@@ -41,6 +50,52 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, IOpti
         var tag = $"\"r-{Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(key), .. bytes]))[..32]}\"";
         return Keep(key, new Entry(response, bytes, tag, stamp));
     }
+
+    private static bool GroupsByYear(GetRollup query) => QueryList.Items(query.GroupBy).Contains(Dimension.Year.Key());
+
+    /// <summary>
+    /// The answer put together from its years: the years whose stamp moved (or never kept) are computed in one query
+    /// over their span, and kept; the others come from memory.
+    /// </summary>
+    private async Task<RollupResponse> ByYear(GetRollup query, string key, Func<GetRollup, Task<RollupResponse>> compute)
+    {
+        var first = query.YearFrom ?? ReportYears.First;
+        var last = query.YearTo ?? ReportYears.LastCompleted(clock.GetUtcNow());
+        if (first < ReportYears.First || last > ReportYears.QueryLimit || last < first)
+        {
+            return await compute(query); // not a valid span: the validator says why
+        }
+        var lookback = query.Compare is null ? 0 : 1;
+        var parts = new YearPart?[last - first + 1];
+        var stamps = new string[parts.Length];
+        for (var year = first; year <= last; year++)
+        {
+            stamps[year - first] = versions.Stamp(year - lookback, year);
+            parts[year - first] = cache.TryGetValue(PartKey(key, year), out YearPart? part) && part!.Stamp == stamps[year - first] ? part : null;
+        }
+        var stale = Enumerable.Range(first, parts.Length).Where(year => parts[year - first] is null).ToArray();
+        RollupResponse? computed = null;
+        if (stale.Length > 0)
+        {
+            computed = await compute(query with { YearFrom = stale[0], YearTo = stale[^1] });
+            var rowsByYear = computed.Rows.ToLookup(r => r.Year);
+            for (var year = stale[0]; year <= stale[^1]; year++)
+            {
+                var part = new YearPart(computed with { Rows = rowsByYear[year].ToArray() }, stamps[year - first]);
+                parts[year - first] = part;
+                cache.Set(PartKey(key, year), part, new MemoryCacheEntryOptions { Size = 1024 + 256 * part.Response.Rows.Count, SlidingExpiration = TimeSpan.FromMinutes(10) });
+            }
+        }
+        var template = computed ?? parts[0]!.Response;
+        var spec = RollupSpec.From(query);
+        return template with
+        {
+            Rows = parts.SelectMany(p => p!.Response.Rows).Order(new RowOrder(spec.GroupBy)).ToArray(),
+            AsOf = computed?.AsOf ?? parts.Max(p => p!.Response.AsOf),
+        };
+    }
+
+    private static string PartKey(string key, int year) => $"{key}\u001fyear={year}";
 
     private Entry Keep(string key, Entry entry) =>
         cache.Set(key, entry, new MemoryCacheEntryOptions { Size = entry.Json.Length + 1024, SlidingExpiration = TimeSpan.FromMinutes(10) });

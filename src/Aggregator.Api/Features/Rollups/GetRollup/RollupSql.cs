@@ -109,28 +109,23 @@ public sealed class RollupSql
             Dimension.Applicant => "q.applicant",
             _ => "g." + d.Key(),
         };
-        string PendingKey(Dimension d) => d switch
-        {
-            Dimension.Year => "p.year::int",
-            Dimension.Applicant => "u.applicant",
-            _ => "p." + d.Key(),
-        };
         var groupWhere = where.Replace(" AND ", " AND g.");
-        var pendingWhere = where.Replace(" AND ", " AND p.");
-        // A group row holds every slot's sum and blanks; a metric's cells are the group's reports of the editions that carry it.
+        // A row holds every slot's sum and blanks; a metric's cells are the row's reports of the editions that carry it.
+        // Queued deltas have the same shape, so the rows and the deltas not folded yet are read alike.
+        string Rows(string table) => $"""
+                SELECT {string.Concat(query.GroupBy.Select((d, i) => $"{SlotKey(d)} AS k{i}, "))}q.metric_id, g.totals[q.slot] AS total, g.blanks[q.slot] AS blanks,
+                       CASE WHEN q.in_2019 THEN g.reports_2019 ELSE 0 END + CASE WHEN q.in_2021 THEN g.reports_2021 ELSE 0 END AS cells
+                FROM {table} g
+                CROSS JOIN (SELECT slot, metric_id, applicant, in_2019, in_2021 FROM rollup_slots WHERE metric_id = ANY(@metrics) AND applicant = ANY(@applicants)) q
+            """;
         var sums = $"""
             SELECT {Select(Enumerable.Range(0, sumKeys.Length).Select(i => $"x.k{i}"))}x.metric_id, sum(x.total) AS total, sum(x.blanks)::bigint AS blanks, sum(x.cells)::bigint AS cells
             FROM (
-                SELECT {string.Concat(query.GroupBy.Select((d, i) => $"{SlotKey(d)} AS k{i}, "))}q.metric_id, g.totals[q.slot] AS total, g.blanks[q.slot] AS blanks,
-                       CASE WHEN q.in_2019 THEN g.reports_2019 ELSE 0 END + CASE WHEN q.in_2021 THEN g.reports_2021 ELSE 0 END AS cells
-                FROM rollup_groups g
-                CROSS JOIN (SELECT slot, metric_id, applicant, in_2019, in_2021 FROM rollup_slots WHERE metric_id = ANY(@metrics) AND applicant = ANY(@applicants)) q
+            {Rows("rollup_groups")}
                 WHERE g.grain = @grain AND g.year BETWEEN @yearFrom AND @yearTo{groupWhere}
                 UNION ALL
-                SELECT {string.Concat(query.GroupBy.Select((d, i) => $"{PendingKey(d)} AS k{i}, "))}u.metric_id, u.total, u.blanks, u.cells
-                FROM {RollupProjection.PendingView} p
-                CROSS JOIN LATERAL unnest(p.metric_ids, p.applicants, p.totals, p.blanks, p.cells) AS u(metric_id, applicant, total, blanks, cells)
-                WHERE p.metric_ids IS NOT NULL AND u.metric_id = ANY(@metrics) AND u.applicant = ANY(@applicants) AND p.year BETWEEN @yearFrom AND @yearTo{pendingWhere}
+            {Rows(RollupProjection.PendingView)}
+                WHERE g.totals IS NOT NULL AND g.year BETWEEN @yearFrom AND @yearTo{groupWhere}
             ) x
             {GroupBy(sumKeys.Length, "x.metric_id")}
             HAVING sum(x.cells) <> 0
