@@ -124,6 +124,7 @@ try
         options.DocumentFilter<ReportDocumentSchemas>();
         options.OperationFilter<ApiKeyOperationFilter>();
         options.OperationFilter<CsvResponseFilter>();
+        options.OperationFilter<ServiceResponsesFilter>();
         options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
