@@ -39,7 +39,8 @@ try
 {
     // `rebuild-rollups`: compute the rollup read model anew from the stored cells, then exit (see README, operations).
     var command = args.FirstOrDefault() is "rebuild-rollups" ? args[0] : null;
-    var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+    var hostArgs = command is null ? args : args[1..];
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = ContentRoot.Choose(hostArgs) });
     var settings = builder.Configuration.GetSection(AggregatorOptions.Section).Get<AggregatorOptions>() ?? new AggregatorOptions();
     builder.Services.Configure<AggregatorOptions>(builder.Configuration.GetSection(AggregatorOptions.Section));
     // The host logs a failed start (the HTTP port taken) at Error with a stack trace; the catch below reports it as one
@@ -123,6 +124,7 @@ try
         options.DocumentFilter<ReportDocumentSchemas>();
         options.OperationFilter<ApiKeyOperationFilter>();
         options.OperationFilter<CsvResponseFilter>();
+        options.OperationFilter<ServiceResponsesFilter>();
         options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
@@ -149,11 +151,12 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseRouting();
-    app.UseRateLimiter();
     app.UseQueryGuard();
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
     app.UseAuthentication();
+    app.UseRateLimiter(); // after authentication: only a verified key has a window of its own
     app.UseAudit();
+    app.UseSingleValuedQuery(); // after the audit: a refused write is on record
     app.UseAuthorization();
     app.UseSwagger();
     app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");

@@ -35,11 +35,24 @@ public static class ReportDocumentJson
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 16 });
             json = JsonDocument.ParseValue(ref reader);
+            try
+            {
+                // One document and nothing after it but whitespace: `{…}xyz`, `{…}{}` and `{…},` are refused, not stored.
+                if (reader.Read())
+                {
+                    json.Dispose();
+                    return Failed("$", $"The body holds more after the JSON document (at byte {reader.TokenStartIndex + 1}); send one document and nothing else.");
+                }
+            }
+            catch (JsonException e)
+            {
+                json.Dispose();
+                return Failed("$", $"The body holds more after the JSON document{Where(e)}; send one document and nothing else.");
+            }
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            return Failed("$", $"The body is not valid JSON{where}.");
+            return Failed("$", $"The body is not valid JSON{Where(e)}.");
         }
         using (json)
         {
@@ -47,8 +60,16 @@ public static class ReportDocumentJson
         }
     }
 
+    private static string Where(JsonException e) => e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+
     public static DocumentParseResult Parse(JsonElement root)
     {
+        var textErrors = new List<DocumentError>();
+        CheckText(root, "$", textErrors);
+        if (textErrors.Count > 0)
+        {
+            return new(null, textErrors.Take(MaxErrors).ToArray());
+        }
         if (root.ValueKind != JsonValueKind.Object)
         {
             return Failed("$", $"The document must be a JSON object, not {Describe(root)}.");
@@ -317,6 +338,63 @@ public static class ReportDocumentJson
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Every string of the document, field names included, must be text PostgreSQL can store: valid UTF-8 (the JSON reader
+    /// checks only the structure), no lone surrogate escape (<c>"\ud800"</c>) and no NUL (<c>"\u0000"</c>), which a text
+    /// column refuses. Each offender is named by its JSON path; nothing else of the document is judged until they are fixed.
+    /// </summary>
+    private static void CheckText(JsonElement element, string path, List<DocumentError> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(new(path, "A field name here is not valid text (invalid UTF-8 or a lone surrogate escape such as \\ud800)."));
+                        continue;
+                    }
+                    var childPath = path + "." + name;
+                    if (name.Contains('\0'))
+                    {
+                        errors.Add(new(childPath.Replace("\0", "\\u0000"), "A field name must not contain NUL (\\u0000)."));
+                        continue;
+                    }
+                    CheckText(property.Value, childPath, errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckText(item, $"{path}[{index++}]", errors);
+                }
+                break;
+            case JsonValueKind.String:
+                string text;
+                try
+                {
+                    text = element.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    errors.Add(new(path, "Not valid text: the string holds bytes that are not UTF-8, or a lone surrogate escape such as \\ud800."));
+                    break;
+                }
+                if (text.Contains('\0'))
+                {
+                    errors.Add(new(path, "Must not contain NUL (\\u0000): it is not text and cannot be stored; remove it."));
+                }
+                break;
+        }
     }
 
     private static DocumentParseResult Failed(string path, string message) => new(null, [new DocumentError(path, message)]);

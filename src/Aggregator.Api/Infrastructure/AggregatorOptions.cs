@@ -25,14 +25,26 @@ public sealed class AggregatorOptions
     public string? LocalPostgresDirectory { get; set; }
 }
 
-/// <summary>Configuration section <c>Aggregator:RateLimits</c>: requests per minute, per key or per client address.</summary>
+/// <summary>
+/// Configuration section <c>Aggregator:RateLimits</c>: requests per minute, per verified key or per client address, and
+/// the tighter limits of imports.
+/// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Per API key.</summary>
+    /// <summary>Per verified API key.</summary>
     public int PerKeyPerMinute { get; set; } = 600;
 
-    /// <summary>Per client address, for requests without a key.</summary>
+    /// <summary>Per client address, for requests without a verified key (none, unknown, malformed, revoked or expired).</summary>
     public int AnonymousPerMinute { get; set; } = 120;
+
+    /// <summary>Imports (POST /api/v1/imports) per minute per caller (verified key, else client address), on top of the above.</summary>
+    public int ImportsPerMinute { get; set; } = 20;
+
+    /// <summary>Imports running at once on the instance, all callers together.</summary>
+    public int ImportConcurrency { get; set; } = 2;
+
+    /// <summary>Imports waiting for a free slot; one more is refused with 429.</summary>
+    public int ImportQueue { get; set; } = 4;
 }
 
 /// <summary>Configuration section <c>Aggregator:Rollups</c>: the read model.</summary>

@@ -21,6 +21,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string binDirectory;
     private readonly bool runAsPostgresUser;
     private readonly int port;
+    private bool durable;
     private bool stopped;
 
     private LocalPostgres(string binDirectory, LocalPostgresFolder folder, bool runAsPostgresUser, int port, string password, string database)
@@ -94,7 +95,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             await Run("chown", ["-R", $"{Superuser}:{Superuser}", folder.Path], cancellationToken);
         }
-        var server = new LocalPostgres(bin, folder, asPostgres, FreePort(), password, database);
+        var server = new LocalPostgres(bin, folder, asPostgres, FreePort(), password, database) { durable = durable };
         if (!initialised)
         {
             log($"Initialising a private PostgreSQL cluster in {folder.DataDirectory}");
@@ -127,6 +128,20 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             await RunTool("pg_ctl", ["stop", "-D", Folder.DataDirectory, "-m", "fast", "-w", "-t", "30"], CancellationToken.None, throwOnFailure: false);
         }
+    }
+
+    /// <summary>
+    /// Stops the server the way a crash does (immediate shutdown: connections cut, no checkpoint, crash recovery at the
+    /// next start), for tests of a database outage; <see cref="RestartAsync"/> brings it back on the same port.
+    /// </summary>
+    public Task CrashAsync() =>
+        RunTool("pg_ctl", ["stop", "-D", Folder.DataDirectory, "-m", "immediate", "-w", "-t", "30"], CancellationToken.None);
+
+    /// <summary>Starts the server again, on the same folder and port, after <see cref="CrashAsync"/>.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        Folder.RemoveStalePidFile();
+        return StartServer(durable, _ => { }, cancellationToken);
     }
 
     private async Task StartServer(bool durable, Action<string> log, CancellationToken cancellationToken)

@@ -44,13 +44,15 @@ public sealed class ApiProcess : IAsyncDisposable
     /// connection string or address inherited from the test run; <paramref name="environment"/> adds or overrides variables.
     /// </summary>
     /// <param name="command">A command of the API's executable instead of the service (e.g. rebuild-rollups).</param>
-    public static ApiProcess Start(int port, string environmentName, IReadOnlyDictionary<string, string> environment, string? command = null)
+    /// <param name="workingDirectory">Where the process starts; by default the folder of the executable.</param>
+    public static ApiProcess Start(int port, string environmentName, IReadOnlyDictionary<string, string> environment, string? command = null,
+        string? workingDirectory = null)
     {
         var dll = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             ArgumentList = { dll },
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

@@ -10,7 +10,8 @@ namespace Aggregator.Api.Infrastructure.Access;
 /// <summary>
 /// Authenticates the key in <c>X-Api-Key</c>: the bootstrap admin key from configuration, or an issued key (found by
 /// its id, its secret checked against the salted hash) that is neither revoked nor expired. Challenges answer 401
-/// problem+json saying why the key was not accepted.
+/// problem+json saying why the key was not accepted. A key that cannot be checked because the database is down is not
+/// refused: the failure propagates and answers 503 (<see cref="Problems.DatabaseOutage"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions, ILoggerFactory logger, UrlEncoder encoder,
@@ -67,6 +68,11 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is { } failure && Problems.DatabaseOutage.Find(failure) is not null)
+        {
+            // The key could not be checked, not found wanting: 503 (ProblemExceptionHandler), never 401.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
         var detail = result.Failure?.Message ?? $"This operation needs an API key in header {Header}.";
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = SchemeName;

@@ -64,7 +64,7 @@ public sealed class KeyToSubmitRequirement : AuthorizationHandler<KeyToSubmitReq
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, KeyToSubmitRequirement requirement, HttpContext http)
     {
-        var submits = bool.TryParse(http.Request.Query["submit"], out var submit) && submit;
+        var submits = http.Request.Query["submit"].Any(value => bool.TryParse(value, out var submit) && submit);
         if (!submits || context.User.Identity?.IsAuthenticated == true)
         {
             context.Succeed(requirement);

@@ -111,7 +111,7 @@ public sealed class AuditMiddleware(RequestDelegate next)
             Action = entry.Action,
             Method = http.Request.Method,
             Path = Truncate(http.Request.Path + http.Request.QueryString, 512)!,
-            AgencyCode = Truncate(http.Request.RouteValues["code"] as string ?? entry.Agency ?? http.Request.Query["agency"].FirstOrDefault(), 64),
+            AgencyCode = Truncate(http.Request.RouteValues["code"] as string ?? entry.Agency ?? (http.Request.Query["agency"] is { Count: 1 } agency ? agency[0] : null), 64),
             Year = int.TryParse(http.Request.RouteValues["year"] as string, out var year) ? year : entry.Year,
             Revision = entry.Revision,
             Status = status,

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Aggregator.Api.Infrastructure.Problems;
 
 /// <summary>The one place where exceptions become problem responses; never a 500 for something the client did.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, Npgsql.NpgsqlDataSource dataSource, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -14,7 +15,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             return false;
         }
-        logger.LogInformation("Request refused with {Status}: {Message}", problem.Status, exception.Message);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // The pooled connections are dead after a database restart: drop them now, so the first requests once it is
+            // back open new ones instead of failing on the old.
+            logger.LogWarning("Database unavailable, answering 503: {Message}", DatabaseOutage.Find(exception)?.Message);
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            dataSource.Clear();
+            context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            logger.LogInformation("Request refused with {Status}: {Message}", problem.Status, exception.Message);
+        }
         context.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status401Unauthorized)
         {
@@ -52,6 +65,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 Status = e.StatusCode,
                 Title = e.StatusCode == 413 ? "The request body is too large." : "The request could not be read.",
                 Detail = e.InnerException is System.Text.Json.JsonException json ? $"{e.Message} {json.Message}" : e.Message,
+            },
+            _ when DatabaseOutage.Find(exception) is not null => new ProblemDetails
+            {
+                Status = 503, Title = "The service is unavailable.",
+                Detail = $"The database cannot be reached right now. Try again in {DatabaseOutage.RetryAfterSeconds} s.",
             },
             _ => null,
         };

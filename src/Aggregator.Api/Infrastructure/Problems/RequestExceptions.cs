@@ -1,7 +1,7 @@
 namespace Aggregator.Api.Infrastructure.Problems;
 
 // The known refusals. A handler or binder throws one; ProblemExceptionHandler turns it into problem+json. Anything
-// else is a fault of ours (500).
+// else is a fault of ours (500), except a database that cannot answer now (DatabaseOutage: 503 with Retry-After).
 
 /// <summary>Invalid input, by field or JSON path (→ 400 validation problem).</summary>
 public sealed class InputException(IDictionary<string, string[]> errors, string title = "The request is invalid.") : Exception(title)

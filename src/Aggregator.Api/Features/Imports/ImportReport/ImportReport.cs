@@ -1,5 +1,6 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Api.Infrastructure.Audit;
 using Aggregator.Api.Infrastructure.Problems;
@@ -60,7 +61,16 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
 
     public async ValueTask<ImportResponse> Handle(ImportReport command, CancellationToken cancellationToken)
     {
-        var result = ReportImporter.Import(command.Report.Body, command.Report.MediaType, command.Report.Charset);
+        ImportResult result;
+        try
+        {
+            result = ReportImporter.Import(command.Report.Body, command.Report.MediaType, command.Report.Charset);
+        }
+        catch (NotSupportedException e)
+        {
+            // A page whose <meta charset> names an encoding .NET does not read (utf-7).
+            throw new UnsupportedMediaTypeException($"The page names a charset this service does not read ({e.Message}); send it as UTF-8 or GB18030.");
+        }
         var diagnostics = result.Diagnostics
             .Select(d => new ImportDiagnosticResponse(d.Path, d.Reason, d.Line, d.Severity == DiagnosticSeverity.Blocking ? "blocking" : "info"))
             .ToArray();
@@ -121,6 +131,7 @@ public static class ImportReportEndpoint
             .Accepts<string>("text/plain", "text/html")
             .Audited("ImportReport", IsSubmission)
             .RequireAuthorization(Policies.KeyToSubmit)
+            .LimitedAsImport()
             .ProducesValidationProblem()
             .ProducesProblem(401)
             .ProducesProblem(403)
@@ -129,5 +140,6 @@ public static class ImportReportEndpoint
             .ProducesProblem(415)
             .ProducesProblem(422);
 
-    private static bool IsSubmission(HttpRequest request) => bool.TryParse(request.Query["submit"], out var submit) && submit;
+    /// <summary>Any submit=true makes a call a submission, also one that repeats the parameter (then refused with 400, on record).</summary>
+    private static bool IsSubmission(HttpRequest request) => request.Query["submit"].Any(value => bool.TryParse(value, out var submit) && submit);
 }
