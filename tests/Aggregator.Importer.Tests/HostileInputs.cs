@@ -26,7 +26,7 @@ public static class HostileInputs
 
     /// <summary>A wide first row of cells spanning rowspan="0" (to the end of the table) over many rows.</summary>
     public static string RowspanZero(int columns, int rows) =>
-        "<html><body><table><tr>" + Repeat("<td rowspan=\"0\">本年新收 1</td>", columns) + "</tr>"
+        "<html><body><p>本年新收</p><table><tr>" + Repeat("<td rowspan=\"0\">1</td>", columns) + "</tr>"
         + Repeat("<tr><td>1</td></tr>", rows) + "</table></body></html>";
 
     public static string Repeat(string unit, int count) => new StringBuilder(unit.Length * count).Insert(0, unit, count).ToString();

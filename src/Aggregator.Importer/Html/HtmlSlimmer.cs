@@ -10,9 +10,10 @@ namespace Aggregator.Importer.Html;
 /// stays. Every line break is kept (those inside a dropped wrapper in an empty comment, which the parser skips), so
 /// the source lines AngleSharp reports stay those of the page as published.
 /// Along the way it finds the element that holds the report, so AngleSharp can be given that and the head only, and
-/// refuses a page nested deeper or holding more table cells than the options allow (<see cref="PageShape"/>). A page
-/// that ends inside a tag or comment is copied from there as it is: the parser drops the rest, and scanning it again
-/// from every '&lt;' in it would be quadratic.
+/// refuses a page nested deeper or holding more table cells than the options allow (<see cref="PageShape"/>). A comment
+/// that never closes runs to the end of the page and goes like any other; a page that ends inside a tag is copied from
+/// there as it is, for the parser to drop. Either way the rest is not scanned again from every '&lt;' in it, which is
+/// quadratic.
 /// </summary>
 internal static class HtmlSlimmer
 {
@@ -52,7 +53,7 @@ internal static class HtmlSlimmer
         if (html.AsSpan(open).StartsWith("<!--"))
         {
             var close = html.IndexOf("-->", open + 4, StringComparison.Ordinal);
-            return close < 0 ? Copy(html, open, html.Length, output) : Drop(html, open, close + 3, output);
+            return Drop(html, open, close < 0 ? html.Length : close + 3, output);
         }
         if (!HtmlTag.TryRead(html, open, scan.Attributes, out var tag))
         {

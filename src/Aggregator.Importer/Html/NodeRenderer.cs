@@ -95,15 +95,18 @@ internal sealed class NodeRenderer
         return lines;
     }
 
-    /// <summary>A cell merged down from a row above: blank stays blank; a number cannot be given to this row too; words are a label.</summary>
-    public void WriteMerged(IElement cell, List<string> lines)
+    /// <summary>
+    /// What a cell merged down from a row above writes in that row, given its lines: blank stays blank; a number cannot
+    /// be given to this row too; words are a label and write nothing (null).
+    /// </summary>
+    public static string? Merged(List<string> lines) =>
+        lines.Count == 0 ? "\t" : CellText.TryNumber(string.Concat(lines)) is null ? null : "\t" + CellText.MergedMarker;
+
+    /// <summary>A cell merged down from a row above, as <see cref="Merged"/> gave it.</summary>
+    public void WriteMerged(IElement cell, string merged)
     {
-        if (lines.Count > 0 && CellText.TryNumber(string.Concat(lines)) is null)
-        {
-            return;
-        }
         output.EndLine();
-        output.AppendRaw(lines.Count == 0 ? "\t" : "\t" + CellText.MergedMarker, Line(cell));
+        output.AppendRaw(merged, Line(cell));
         output.EndLine();
     }
 

@@ -10,8 +10,8 @@ namespace Aggregator.Importer.Html;
 /// </summary>
 internal sealed class TableGrid(NodeRenderer renderer, RenderLimits limits)
 {
-    // Lines is the cell's rendered text, kept so a cell spanning many rows is rendered once.
-    private sealed record Span(IHtmlTableCellElement Cell, List<string> Lines, int FirstColumn, int FromRow, int ToRow);
+    // Merged is what the cell writes in the rows below (null: nothing), worked out once however many rows it spans.
+    private sealed record Span(IHtmlTableCellElement Cell, string? Merged, int FirstColumn, int FromRow, int ToRow);
 
     // The cell spanning down over each column, if any.
     private readonly List<Span?> spans = [];
@@ -37,9 +37,9 @@ internal sealed class TableGrid(NodeRenderer renderer, RenderLimits limits)
             Reach(column);
             if (spans[column] is { } span && span.FromRow < rowIndex && span.ToRow >= rowIndex)
             {
-                if (span.FirstColumn == column)
+                if (span.FirstColumn == column && span.Merged is { } merged)
                 {
-                    renderer.WriteMerged(span.Cell, span.Lines);
+                    renderer.WriteMerged(span.Cell, merged);
                 }
                 continue;
             }
@@ -51,7 +51,7 @@ internal sealed class TableGrid(NodeRenderer renderer, RenderLimits limits)
             var lines = renderer.WriteCell(cell);
             var width = Math.Clamp(cell.ColumnSpan, 1, options.MaxColumnSpan);
             var height = cell.RowSpan <= 0 ? options.MaxRowSpan : Math.Min(cell.RowSpan, options.MaxRowSpan);
-            var spanning = height > 1 ? new Span(cell, lines, column, rowIndex, rowIndex + height - 1) : null;
+            var spanning = height > 1 ? new Span(cell, NodeRenderer.Merged(lines), column, rowIndex, rowIndex + height - 1) : null;
             for (var c = column; c < column + width; c++)
             {
                 if (c > column)
