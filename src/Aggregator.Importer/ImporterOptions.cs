@@ -14,9 +14,9 @@ public sealed record ImporterOptions
 
     /// <summary>
     /// How many table cells a page may hold, counted on the grid rowspan and colspan make (<see cref="ImportLimit.TableCells"/>).
-    /// Default 100,000.
+    /// Default 20,000.
     /// </summary>
-    public int MaxTableCells { get; init; } = 100_000;
+    public int MaxTableCells { get; init; } = 20_000;
 
     /// <summary>The most rows a cell spans: a larger rowspan, or rowspan="0" (to the end of the table), counts as this. Default 100.</summary>
     public int MaxRowSpan { get; init; } = 100;

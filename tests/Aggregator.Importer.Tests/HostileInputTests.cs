@@ -59,13 +59,13 @@ public sealed class HostileInputTests
         var result = Timed(() => ReportImporter.ImportHtml(HostileInputs.OneTableRow(FiveMiB - 100), Unhurried));
 
         Assert.Equal(ImportLimit.TableCells, result.Refusal?.Limit);
-        Assert.Contains("table cells limit 100,000", result.Refusal!.Reason);
+        Assert.Contains("table cells limit 20,000", result.Refusal!.Reason);
     }
 
     [Fact]
     public void Rowspan_zero_on_a_wide_table_spans_the_cap_not_the_whole_table()
     {
-        var capped = Timed(() => ReportImporter.ImportHtml(HostileInputs.RowspanZero(200, 400)));
+        var capped = Timed(() => ReportImporter.ImportHtml(HostileInputs.RowspanZero(50, 300)));
         var merged = HtmlRenderCount(HostileInputs.RowspanZero(3, 150));
 
         Assert.Null(capped.Refusal);

@@ -8,8 +8,11 @@ namespace Aggregator.Importer.Tests;
 /// <summary>
 /// Issue #10: mutated fixtures and the hostile shapes at random sizes, all under 5 MiB, through every entry point. No
 /// exception escapes and no input takes more than a second. Bounded for CI (a few hundred inputs, one thread) and
-/// seeded: the seed is printed with the figures, and a failure prints the input that failed.
+/// seeded: the seed is printed with the figures, and a failure prints the input that failed. It runs alone, after the
+/// other tests, so their work does not count in its timings.
 /// </summary>
+[CollectionDefinition(nameof(ImporterFuzzTests), DisableParallelization = true)]
+[Collection(nameof(ImporterFuzzTests))]
 public sealed class ImporterFuzzTests(ITestOutputHelper output)
 {
     private const int Inputs = 300;

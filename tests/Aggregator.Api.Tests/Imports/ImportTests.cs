@@ -73,7 +73,7 @@ public sealed class ImportTests(ApiFactory api)
         var problem = await (await api.Anonymous().PostAsync("/api/v1/imports", Body(page, "text/html"))).Problem(HttpStatusCode.RequestEntityTooLarge);
 
         Assert.Equal("tableCells", problem["limit"]!.GetValue<string>());
-        Assert.Contains("table cells limit 100,000", problem["detail"]!.GetValue<string>());
+        Assert.Contains("table cells limit 20,000", problem["detail"]!.GetValue<string>());
     }
 
     [Fact]
