@@ -69,6 +69,6 @@ internal static partial class BodyDecoder
     }
 
     // <meta charset="gbk"> or <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
-    [GeneratedRegex(@"<meta[^>]+?charset\s*=\s*[""']?(?<charset>[\w:.-]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"<meta[^>]+?charset\s*=\s*[""']?(?<charset>[\w:.-]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex MetaCharsetPattern();
 }

@@ -23,8 +23,9 @@ public enum DiagnosticSeverity
 public sealed record ImportDiagnostic(string Path, string Reason, int? Line, DiagnosticSeverity Severity);
 
 /// <summary>
-/// What the importer read off a published report: the document (null when the text holds no template table), the
-/// agency and year from the title, the diagnostics and the consistency findings of the document.
+/// What the importer read off a published report: the document (null when the text holds no template table, or when
+/// the input passed a limit and was not read), the agency and year from the title, the diagnostics and the consistency
+/// findings of the document.
 /// </summary>
 public sealed record ImportResult
 {
@@ -45,6 +46,9 @@ public sealed record ImportResult
 
     /// <summary><see cref="ConsistencyRules.Check"/> of <see cref="Document"/> (R1–R4): published arithmetic that does not hold.</summary>
     public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    /// <summary>Set when the input passed a limit of <see cref="ImporterOptions"/> and was not read; then there is no document.</summary>
+    public ImportRefusal? Refusal { get; init; }
 
     /// <summary>True when the text holds a report template table and <see cref="Document"/> was read.</summary>
     public bool IsReport => Document is not null;

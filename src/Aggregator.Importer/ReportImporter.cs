@@ -12,25 +12,79 @@ namespace Aggregator.Importer;
 /// <see cref="DiagnosticSeverity.Blocking"/> diagnostic at its path and source line. Changes of form (251000元 to
 /// 25.1 万元, a note dropped) are <see cref="DiagnosticSeverity.Info"/>. The importer is pure and thread-safe.
 /// </para>
+/// <para>
+/// Its work is linear in the input. An input that passes a limit of <see cref="ImporterOptions"/> (the time budget,
+/// the nesting depth or the table cells of a page) is not read: the result carries an <see cref="ImportResult.Refusal"/>
+/// naming the limit and no document. A cancelled import throws <see cref="OperationCanceledException"/>.
+/// </para>
 /// </summary>
 public static class ReportImporter
 {
+    // Compiling the template's patterns and the first run of the code take a second or more on a busy machine, once
+    // per process: a small page is read first, outside any import's budget.
+    static ReportImporter()
+    {
+        Template.Prepare();
+        var budget = new ImportBudget(ImporterOptions.Default with { TimeBudget = Timeout.InfiniteTimeSpan }, CancellationToken.None);
+        ReportReader.Read(HtmlRenderer.Render(WarmUpPage, budget), [], budget);
+        ReportReader.Read(SourceText.Create(WarmUpPage), [], budget);
+    }
+
+    private const string WarmUpPage = """
+        <html><head><title>某局2023年政府信息公开工作年度报告</title></head><body><div><p>一、总体情况</p><p>二、主动公开政府信息情况</p>
+        <table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr><tr><td>规章</td><td>0</td><td rowspan="2">1</td><td>2元</td></tr></table>
+        <p>三、收到和处理政府信息公开申请情况</p><table><tr><td>一、本年新收政府信息公开申请数量</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>
+        <tr><td>（七）总计</td><td>10200</td></tr></table><p>四、政府信息公开行政复议、行政诉讼情况</p><table><tr><td>0</td><td>0</td></tr></table>
+        <p>五、存在的主要问题及改进情况</p><p>六、其他需要报告的事项</p></div></body></html>
+        """;
+
     /// <summary>Reads a report published as plain text: one cell per tab-led line, pdftotext -layout columns, or cells glued together.</summary>
-    public static ImportResult ImportText(string text) => ReportReader.Read(SourceText.Create(text), []);
+    public static ImportResult ImportText(string text) => ImportText(text, ImporterOptions.Default);
+
+    /// <inheritdoc cref="ImportText(string)"/>
+    public static ImportResult ImportText(string text, ImporterOptions options, CancellationToken cancellationToken = default) =>
+        Run(options, cancellationToken, budget => ReportReader.Read(SourceText.Create(text), [], budget));
 
     /// <summary>Reads a report page: tables from the HTML grid (rowspan and colspan honoured), narratives from the body; site navigation, scripts and styles are ignored.</summary>
-    public static ImportResult ImportHtml(string html) => ReportReader.Read(HtmlRenderer.Render(html), []);
+    public static ImportResult ImportHtml(string html) => ImportHtml(html, ImporterOptions.Default);
+
+    /// <inheritdoc cref="ImportHtml(string)"/>
+    public static ImportResult ImportHtml(string html, ImporterOptions options, CancellationToken cancellationToken = default) =>
+        Run(options, cancellationToken, budget => ReportReader.Read(HtmlRenderer.Render(html, budget), [], budget));
 
     /// <summary>
     /// Reads a response body. <paramref name="mediaType"/> is <c>text/html</c> (or <c>application/xhtml+xml</c>) for a
     /// page, anything else is read as text. The body is UTF-8 unless <paramref name="charset"/> or, for HTML, a
     /// <c>&lt;meta charset&gt;</c> names GB2312, GBK or GB18030; a UTF-8 byte order mark is dropped.
     /// </summary>
-    public static ImportResult Import(ReadOnlySpan<byte> body, string mediaType, string? charset)
+    public static ImportResult Import(ReadOnlySpan<byte> body, string mediaType, string? charset) =>
+        Import(body, mediaType, charset, ImporterOptions.Default);
+
+    /// <inheritdoc cref="Import(ReadOnlySpan{byte}, string, string?)"/>
+    public static ImportResult Import(ReadOnlySpan<byte> body, string mediaType, string? charset, ImporterOptions options,
+        CancellationToken cancellationToken = default)
     {
         var isHtml = mediaType.Trim().ToLowerInvariant() is "text/html" or "application/xhtml+xml";
         var decoding = new List<ImportDiagnostic>();
         var text = BodyDecoder.Decode(body, isHtml, charset, decoding);
-        return ReportReader.Read(isHtml ? HtmlRenderer.Render(text) : SourceText.Create(text), decoding);
+        return Run(options, cancellationToken,
+            budget => ReportReader.Read(isHtml ? HtmlRenderer.Render(text, budget) : SourceText.Create(text), decoding, budget));
+    }
+
+    private static ImportResult Run(ImporterOptions options, CancellationToken cancellationToken, Func<ImportBudget, ImportResult> read)
+    {
+        var budget = new ImportBudget(options, cancellationToken);
+        try
+        {
+            return read(budget);
+        }
+        catch (ImportLimitException limit)
+        {
+            return new ImportResult
+            {
+                Refusal = limit.Refusal,
+                Diagnostics = [new ImportDiagnostic("", limit.Refusal.Reason, null, DiagnosticSeverity.Blocking)],
+            };
+        }
     }
 }

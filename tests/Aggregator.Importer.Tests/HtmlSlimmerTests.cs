@@ -33,9 +33,12 @@ public sealed class HtmlSlimmerTests
 
     [Theory]
     [InlineData("a < b", "a < b")]
-    [InlineData("<p>x</p><!-- open", "<p>x</p><!-- open")]
     [InlineData("<td colspan=\"2", "<td colspan=\"2")]
     [InlineData("<script>never closed <p>", "<script>never closed <p>")]
     public void What_is_not_a_whole_tag_is_left_to_the_parser(string html, string slimmed) =>
         Assert.Equal(slimmed, HtmlSlimmer.Slim(html).Html);
+
+    [Fact]
+    public void A_comment_that_never_closes_runs_to_the_end_and_goes_leaving_its_line_breaks() =>
+        Assert.Equal("<p>x</p>\n\n", HtmlSlimmer.Slim("<p>x</p><!-- open\n<p>y</p>\n<!-- again").Html);
 }

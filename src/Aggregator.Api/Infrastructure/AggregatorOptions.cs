@@ -18,6 +18,9 @@ public sealed class AggregatorOptions
 
     public RollupOptions Rollups { get; set; } = new();
 
+    /// <summary>Section <c>Aggregator:Importer</c>: the limits of an import (time budget, nesting depth, table cells, spans).</summary>
+    public Aggregator.Importer.ImporterOptions Importer { get; set; } = new();
+
     /// <summary>Load the sample reports at start when the database has no agency yet. Default: on in Development.</summary>
     public bool? LoadSampleData { get; set; }
 

@@ -25,18 +25,23 @@ internal static class HtmlRenderer
 
     /// <param name="html">The page.</param>
     /// <param name="cutToReport">False parses the whole page even when the element holding the report was found (to compare both).</param>
-    public static SourceText Render(string html, bool cutToReport)
+    public static SourceText Render(string html, bool cutToReport) =>
+        Render(html, new ImportBudget(ImporterOptions.Default, CancellationToken.None), cutToReport);
+
+    public static SourceText Render(string html, ImportBudget budget, bool cutToReport = true)
     {
         parser ??= new HtmlParser(new HtmlParserOptions { IsKeepingSourceReferences = true, SkipComments = true, SkipScriptText = true });
-        var page = HtmlSlimmer.Slim(html);
+        var page = HtmlSlimmer.Slim(html, budget);
         var cut = cutToReport ? page.Report : null;
         var document = parser.ParseDocument(cut ?? page.Html);
-        var root = ReportRegion.Root(document);
+        budget.Check();
+        var root = ReportRegion.Root(document, budget);
         if (cut is not null && !ReportRegion.IsInsideBody(document, root))
         {
             // The element cut out before parsing does not hold the report as the parser reads it: parse the whole page.
             document = parser.ParseDocument(page.Html);
-            root = ReportRegion.Root(document);
+            budget.Check();
+            root = ReportRegion.Root(document, budget);
         }
         var output = new RenderedText();
         if (document.Head?.QuerySelector("title") is { } title)
@@ -46,7 +51,7 @@ internal static class HtmlRenderer
         }
         if ((root ?? document.Body ?? document.DocumentElement) is { } rendered)
         {
-            new NodeRenderer(output).Render(rendered);
+            new NodeRenderer(output, new RenderLimits(budget)).Render(rendered);
         }
         output.EndLine();
         return SourceText.Create(output.Text, output.SourceLines);

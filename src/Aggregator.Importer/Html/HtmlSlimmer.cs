@@ -9,33 +9,42 @@ namespace Aggregator.Importer.Html;
 /// Word); and the inline wrappers such a page is made of (span, font, o:p and other prefixed tags) go while their text
 /// stays. Every line break is kept (those inside a dropped wrapper in an empty comment, which the parser skips), so
 /// the source lines AngleSharp reports stay those of the page as published.
-/// Along the way it finds the element that holds the report, so AngleSharp can be given that and the head only.
+/// Along the way it finds the element that holds the report, so AngleSharp can be given that and the head only, and
+/// refuses a page nested deeper or holding more table cells than the options allow (<see cref="PageShape"/>). A comment
+/// that never closes runs to the end of the page and goes like any other; a page that ends inside a tag is copied from
+/// there as it is, for the parser to drop. Either way the rest is not scanned again from every '&lt;' in it, which is
+/// quadratic.
 /// </summary>
 internal static class HtmlSlimmer
 {
-    public static SlimPage Slim(string html)
+    public static SlimPage Slim(string html) => Slim(html, new ImportBudget(ImporterOptions.Default, CancellationToken.None));
+
+    public static SlimPage Slim(string html, ImportBudget budget)
     {
         // Grown in chunks: one buffer sized for a large page would be allocated on the large object heap every import.
         var output = new StringBuilder(InitialChars);
         var attributes = new List<Range>();
         var containers = new ContainerTracker();
+        var shape = new PageShape(budget.Options);
         var position = 0;
         while (position < html.Length && html.IndexOf('<', position) is var open and >= 0)
         {
+            budget.Step();
             output.Append(html, position, open - position);
-            position = SlimMarkup(html, open, new Scan(attributes, containers, output));
+            position = SlimMarkup(html, open, new Scan(attributes, containers, shape, output));
         }
         if (position < html.Length)
         {
             output.Append(html, position, html.Length - position);
         }
         var slimmed = output.ToString();
-        return new SlimPage(slimmed, containers.Cut(slimmed));
+        budget.Check();
+        return new SlimPage(slimmed, containers.Cut(slimmed, budget));
     }
 
     private const int InitialChars = 8192;
 
-    private readonly record struct Scan(List<Range> Attributes, ContainerTracker Containers, StringBuilder Output);
+    private readonly record struct Scan(List<Range> Attributes, ContainerTracker Containers, PageShape Shape, StringBuilder Output);
 
     /// <summary>Writes the markup at <paramref name="open"/> as slimmed; returns where the source goes on after it.</summary>
     private static int SlimMarkup(string html, int open, Scan scan)
@@ -44,11 +53,11 @@ internal static class HtmlSlimmer
         if (html.AsSpan(open).StartsWith("<!--"))
         {
             var close = html.IndexOf("-->", open + 4, StringComparison.Ordinal);
-            return close < 0 ? Copy(html, open, open + 1, output) : Drop(html, open, close + 3, output);
+            return Drop(html, open, close < 0 ? html.Length : close + 3, output);
         }
         if (!HtmlTag.TryRead(html, open, scan.Attributes, out var tag))
         {
-            return Copy(html, open, open + 1, output);
+            return Copy(html, open, HtmlTag.StartsTag(html, open) ? html.Length : open + 1, output);
         }
         Span<char> lowered = stackalloc char[MaxKnownName];
         var name = Lowered(html.AsSpan(tag.Name), lowered);
@@ -71,10 +80,12 @@ internal static class HtmlSlimmer
         if (tag.IsEnd)
         {
             scan.Containers.End(name, start, output.Length);
+            scan.Shape.End(name);
         }
         else
         {
             scan.Containers.Start(name, start, output.Length);
+            scan.Shape.Start(name, tag.SelfClosing);
         }
         if (!tag.IsEnd && IsRawText(name))
         {

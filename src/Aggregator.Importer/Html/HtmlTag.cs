@@ -50,6 +50,13 @@ internal readonly record struct HtmlTag(Range Name, bool IsEnd, bool SelfClosing
         return false;
     }
 
+    /// <summary>True when a letter (or '/' and a letter) follows the '&lt;' at <paramref name="open"/>: a tag, unless the page ends inside it.</summary>
+    public static bool StartsTag(string html, int open)
+    {
+        var i = open + 1 < html.Length && html[open + 1] == '/' ? open + 2 : open + 1;
+        return i < html.Length && char.IsAsciiLetter(html[i]);
+    }
+
     public static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\f';
 
     private static int EndOfName(string html, int i)

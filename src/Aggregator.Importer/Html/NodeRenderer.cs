@@ -17,28 +17,35 @@ internal sealed class NodeRenderer
     ];
 
     private readonly RenderedText output;
+    private readonly RenderLimits limits;
 
     // Renders the content of one cell at a time (and, through its own, the cells of tables nested in it).
     private NodeRenderer? cellRenderer;
 
-    public NodeRenderer(RenderedText output) => this.output = output;
+    public NodeRenderer(RenderedText output, RenderLimits limits)
+    {
+        this.output = output;
+        this.limits = limits;
+    }
 
     public static int Line(IElement element) => element.SourceReference?.Position.Line ?? 1;
 
     public void Render(INode node)
     {
+        limits.Enter();
         switch (node)
         {
             case IText text:
                 output.Append(text.Data, node.ParentElement is { } parent ? Line(parent) : 1);
                 break;
             case IHtmlTableElement table:
-                new TableGrid(this).Render(table);
+                new TableGrid(this, limits).Render(table);
                 break;
             case IElement element:
                 RenderElement(element);
                 break;
         }
+        limits.Leave();
     }
 
     private void RenderElement(IElement element)
@@ -58,7 +65,8 @@ internal sealed class NodeRenderer
         {
             output.EndLine();
         }
-        for (var child = element.FirstChild; child is not null; child = child.NextSibling)
+        // By index: AngleSharp's NextSibling searches the parent's children, quadratic in a wide page.
+        foreach (var child in element.ChildNodes)
         {
             Render(child);
         }
@@ -70,8 +78,8 @@ internal sealed class NodeRenderer
 
     public void BlankLine() => output.BlankLine();
 
-    /// <summary>A cell where it starts: a tab-led line with its first line of text, then its other lines.</summary>
-    public void WriteCell(IElement cell)
+    /// <summary>A cell where it starts: a tab-led line with its first line of text, then its other lines; returns the lines.</summary>
+    public List<string> WriteCell(IElement cell)
     {
         var lines = CellLines(cell);
         var line = Line(cell);
@@ -84,27 +92,30 @@ internal sealed class NodeRenderer
             output.Append(lines[i], line);
             output.EndLine();
         }
+        return lines;
     }
 
-    /// <summary>A cell merged down from a row above: blank stays blank; a number cannot be given to this row too; words are a label.</summary>
-    public void WriteMerged(IElement cell)
+    /// <summary>
+    /// What a cell merged down from a row above writes in that row, given its lines: blank stays blank; a number cannot
+    /// be given to this row too; words are a label and write nothing (null).
+    /// </summary>
+    public static string? Merged(List<string> lines) =>
+        lines.Count == 0 ? "\t" : CellText.TryNumber(string.Concat(lines)) is null ? null : "\t" + CellText.MergedMarker;
+
+    /// <summary>A cell merged down from a row above, as <see cref="Merged"/> gave it.</summary>
+    public void WriteMerged(IElement cell, string merged)
     {
-        var lines = CellLines(cell);
-        if (lines.Count > 0 && CellText.TryNumber(string.Concat(lines)) is null)
-        {
-            return;
-        }
         output.EndLine();
-        output.AppendRaw(lines.Count == 0 ? "\t" : "\t" + CellText.MergedMarker, Line(cell));
+        output.AppendRaw(merged, Line(cell));
         output.EndLine();
     }
 
     private List<string> CellLines(IElement cell)
     {
-        cellRenderer ??= new NodeRenderer(new RenderedText());
+        cellRenderer ??= new NodeRenderer(new RenderedText(), limits);
         var inner = cellRenderer.output;
         inner.Clear();
-        for (var child = cell.FirstChild; child is not null; child = child.NextSibling)
+        foreach (var child in cell.ChildNodes)
         {
             cellRenderer.Render(child);
         }

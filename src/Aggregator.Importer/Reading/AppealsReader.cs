@@ -10,8 +10,8 @@ internal static class AppealsReader
     public static void Read(ImportSession session, int start, int end)
     {
         var slots = Template.AppealSlots;
-        var tokens = DataRow(session.Source, start, end);
-        var digits = string.Join(" ", tokens.Select(t => t.Raw));
+        var tokens = DataRow(session.Source, start, end, session.Budget);
+        var digits = CellText.Shown(tokens);
         if (tokens.Count == slots.Count)
         {
             CellWriting.WriteAll(session, slots, tokens);
@@ -19,7 +19,7 @@ internal static class AppealsReader
         else if (tokens.Count is > 0 and < 15 && tokens.All(t => t.Number is { IsPlainDigits: true }) && tokens.Any(t => t.LooksGlued))
         {
             var runs = tokens.Select(t => t.Raw).ToArray();
-            CellWriting.WriteAgreed(session, "appeals", slots, digits, tokens[0].Index, GlueSplitter.Splits(runs, slots.Count, HoldsR4), R4);
+            CellWriting.WriteAgreed(session, "appeals", slots, digits, tokens[0].Index, GlueSplitter.Splits(runs, slots.Count, HoldsR4, session.Budget), R4);
         }
         else
         {
@@ -30,9 +30,9 @@ internal static class AppealsReader
     }
 
     /// <summary>The table's values: in the cell layout the row of 15 cells that holds no words; otherwise every number.</summary>
-    private static IReadOnlyList<Token> DataRow(SourceText source, int start, int end)
+    private static IReadOnlyList<Token> DataRow(SourceText source, int start, int end, ImportBudget budget)
     {
-        var tokens = RegionTokenizer.Tokenize(source, start, end);
+        var tokens = RegionTokenizer.Tokenize(source, start, end, budget);
         if (!source.HasCells)
         {
             return tokens;

@@ -38,7 +38,7 @@ internal sealed class ApplicationsReader(ImportSession session, IReadOnlyList<Ro
             }
             else if (reading.IsGlued)
             {
-                var cuts = GlueSplitter.Splits(reading.Tokens.Select(t => t.Raw).ToArray(), Columns, HoldsR2);
+                var cuts = GlueSplitter.Splits(reading.Tokens.Select(t => t.Raw).ToArray(), Columns, HoldsR2, session.Budget);
                 if (cuts is { Count: > 1 })
                 {
                     ambiguous.Add((reading, cuts));
@@ -143,6 +143,7 @@ internal sealed class ApplicationsReader(ImportSession session, IReadOnlyList<Ro
         var found = false;
         void Walk(int row)
         {
+            session.Budget.Step();
             if (row == ambiguous.Count)
             {
                 if (checks.All(check => check.Holds(choice, ambiguous)))

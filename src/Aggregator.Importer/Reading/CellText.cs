@@ -46,8 +46,23 @@ internal static partial class CellText
         return new PrintedNumber(negative ? -value : value, unit, note, plain);
     }
 
-    // "12", "3,985,758", "24252.311082", "-2", "251000元", "22(其中修订16件)", "22件".
-    [GeneratedRegex(@"^(?<sign>[-+−])?\s*(?<digits>\d{1,3}(?:,\d{3})+|\d+)(?<fraction>\.\d+)?\s*(?<unit>万元|元|件|个|项|条|次)?\s*(?<note>\(.*\)|\[.*\]|【.*】)?$", RegexOptions.CultureInvariant)]
+    /// <summary>Cell text as quoted in a diagnostic: a cell may hold a whole page, a diagnostic does not.</summary>
+    public static string Shown(string raw) => raw.Length <= MaxShown ? raw : raw[..MaxShown] + $"… ({raw.Length:N0} characters)";
+
+    /// <summary>The raw text of tokens, space-separated, as quoted in a diagnostic.</summary>
+    public static string Shown(IReadOnlyList<Token> tokens)
+    {
+        var shown = string.Join(" ", tokens.Take(MaxShownTokens).Select(t => Shown(t.Raw)));
+        return tokens.Count <= MaxShownTokens ? shown : $"{shown} … ({tokens.Count:N0} values)";
+    }
+
+    private const int MaxShown = 80;
+    private const int MaxShownTokens = 40;
+
+    // "12", "3,985,758", "24252.311082", "-2", "251000元", "22(其中修订16件)", "22件". Each run of spaces is taken whole
+    // (atomic): with optional parts between them, "1", thousands of spaces and a letter would otherwise be tried with
+    // every way of sharing the spaces out. ASCII digits only: decimal.Parse reads no others.
+    [GeneratedRegex(@"^(?<sign>[-+−])?(?>\s*)(?<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?<fraction>\.[0-9]+)?(?>\s*)(?:(?<unit>万元|元|件|个|项|条|次)(?>\s*))?(?<note>\(.*\)|\[.*\]|【.*】)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Number();
 
     [GeneratedRegex(@"^[-—–―/\\_~]+$", RegexOptions.CultureInvariant)]

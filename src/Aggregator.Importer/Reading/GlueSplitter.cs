@@ -12,7 +12,7 @@ internal static class GlueSplitter
     private const int MaxSteps = 2_000_000;
 
     /// <summary>The accepted cuts, or null when the runs are too long to enumerate or more than <paramref name="limit"/> are accepted.</summary>
-    public static List<long[]>? Splits(IReadOnlyList<string> runs, int cells, Func<long[], bool> accept, int limit = 256)
+    public static List<long[]>? Splits(IReadOnlyList<string> runs, int cells, Func<long[], bool> accept, ImportBudget? budget = null, int limit = 256)
     {
         var digits = runs.Sum(r => r.Length);
         if (runs.Count == 0 || runs.Count > cells || digits < cells)
@@ -23,11 +23,11 @@ internal static class GlueSplitter
         {
             return null;
         }
-        var state = new State(runs, cells, accept, limit);
+        var state = new State(runs, cells, accept, budget, limit);
         return state.Walk(0, 0, 0) ? state.Accepted : null;
     }
 
-    private sealed class State(IReadOnlyList<string> runs, int cells, Func<long[], bool> accept, int limit)
+    private sealed class State(IReadOnlyList<string> runs, int cells, Func<long[], bool> accept, ImportBudget? budget, int limit)
     {
         private readonly long[] current = new long[cells];
         private readonly int[] digitsAfterRun = SuffixDigits(runs);
@@ -42,6 +42,7 @@ internal static class GlueSplitter
             {
                 return false;
             }
+            budget?.Step();
             if (run == runs.Count)
             {
                 if (cell == cells && accept(current))

@@ -4,13 +4,15 @@ using Aggregator.Importer.Text;
 namespace Aggregator.Importer.Reading;
 
 /// <summary>The document being read and what was said about it; every cell goes in through here.</summary>
-internal sealed class ImportSession(SourceText source, ReportDocument document)
+internal sealed class ImportSession(SourceText source, ReportDocument document, ImportBudget budget)
 {
     private readonly List<ImportDiagnostic> diagnostics = [];
 
     public SourceText Source { get; } = source;
 
     public ReportDocument Document { get; } = document;
+
+    public ImportBudget Budget { get; } = budget;
 
     public IReadOnlyList<ImportDiagnostic> Diagnostics => diagnostics;
 
@@ -44,7 +46,7 @@ internal sealed class ImportSession(SourceText source, ReportDocument document)
                 Unread(slot, "The HTML cell is merged with the row above (rowspan): which row its value belongs to cannot be told.", token.Index);
                 return false;
             default:
-                Unread(slot, $"The cell reads '{token.Raw}', not a number.", token.Index);
+                Unread(slot, $"The cell reads '{CellText.Shown(token.Raw)}', not a number.", token.Index);
                 return false;
         }
     }
@@ -53,6 +55,7 @@ internal sealed class ImportSession(SourceText source, ReportDocument document)
 
     private bool Write(Slot slot, PrintedNumber number, string raw, int index)
     {
+        raw = CellText.Shown(raw);
         var value = number.Value;
         var money = slot.Metric.Unit == MetricUnit.WanYuan;
         switch (number.Unit)
@@ -70,7 +73,7 @@ internal sealed class ImportSession(SourceText source, ReportDocument document)
         }
         if (number.Note is { } note)
         {
-            Info(slot.Path, $"'{raw}': the note {note} was dropped; the number is {number.Value}.", index);
+            Info(slot.Path, $"'{raw}': the note {CellText.Shown(note)} was dropped; the number is {number.Value}.", index);
         }
         if (ReportDocumentJson.CheckValue(slot.Metric, value) is { } problem)
         {

@@ -22,7 +22,7 @@ internal static class ProactiveReader
             {
                 var runs = reading.Tokens.Select(t => t.Raw).ToArray();
                 CellWriting.WriteAgreed(session, reading.Row.Code, slots, reading.Digits, reading.Tokens[0].Index,
-                    GlueSplitter.Splits(runs, slots.Count, _ => true), NoArithmetic);
+                    GlueSplitter.Splits(runs, slots.Count, _ => true, session.Budget), NoArithmetic);
             }
             else
             {

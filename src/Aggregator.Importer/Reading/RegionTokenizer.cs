@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 using Aggregator.Importer.Text;
 
@@ -7,20 +9,23 @@ namespace Aggregator.Importer.Reading;
 /// Cuts the text between a row label and whatever follows it into tokens. In the cell layout every tab-led line is a
 /// cell (an empty one is a blank), a non-tab line continues the cell above it (a header broken inside a word) and an
 /// empty line ends the table row. In free layout (pdftotext columns, cells glued together) the numbers are taken in
-/// order and the words between them dropped.
+/// order and the words between them dropped. A region gives at most <see cref="MaxTokens"/> tokens: no template row
+/// or table has nearly as many, so a longer one is unreadable whatever follows.
 /// </summary>
 internal static partial class RegionTokenizer
 {
-    public static List<Token> Tokenize(SourceText source, int start, int end)
+    public const int MaxTokens = 4096;
+
+    public static List<Token> Tokenize(SourceText source, int start, int end, ImportBudget budget)
     {
         var tokens = new List<Token>();
         if (source.HasCells)
         {
-            Cells(source.Text, start, end, tokens);
+            Cells(source.Text, start, end, tokens, budget);
         }
         else
         {
-            Free(source.Text, start, end, tokens);
+            Free(source.Text, start, end, tokens, budget);
         }
         return tokens;
     }
@@ -44,24 +49,33 @@ internal static partial class RegionTokenizer
         return row;
     }
 
-    private static void Cells(string text, int start, int end, List<Token> tokens)
+    private static void Cells(string text, int start, int end, List<Token> tokens, ImportBudget budget)
     {
         var lineEnd = LineEnd(text, start);
         // The rest of the label's own line: a row collapsed onto one line carries its numbers there.
-        Free(text, start, Math.Min(lineEnd, end), tokens);
-        for (var pos = lineEnd + 1; pos < end; pos = lineEnd + 1)
+        Free(text, start, Math.Min(lineEnd, end), tokens, budget);
+        // A cell continued on the lines below it, read once it is complete (re-reading it at every line is quadratic).
+        var continued = new StringBuilder();
+        for (var pos = lineEnd + 1; pos < end && tokens.Count < MaxTokens; pos = lineEnd + 1)
         {
+            budget.Step();
             lineEnd = LineEnd(text, pos);
             if (lineEnd > end)
             {
                 break; // the line of the next label: its leading cells belong to the next row
             }
             var line = text.AsSpan(pos, lineEnd - pos);
-            if (line.IsWhiteSpace() && !line.Contains('\t'))
+            var isBreak = line.IsWhiteSpace() && !line.Contains('\t');
+            var isCells = !isBreak && line.TrimStart(' ').StartsWith('\t');
+            if (isBreak || isCells)
+            {
+                EndContinued(tokens, continued);
+            }
+            if (isBreak)
             {
                 tokens.Add(new Token(TokenKind.RowBreak, "", pos));
             }
-            else if (line.TrimStart(' ').StartsWith('\t'))
+            else if (isCells)
             {
                 var offset = pos + line.IndexOf('\t') + 1;
                 foreach (var cell in text[offset..lineEnd].Split('\t'))
@@ -72,8 +86,22 @@ internal static partial class RegionTokenizer
             }
             else if (tokens.Count > 0 && tokens[^1] is { InCell: true } previous)
             {
-                tokens[^1] = CellText.Read(previous.Raw + line.Trim().ToString(), previous.Index, inCell: true);
+                if (continued.Length == 0)
+                {
+                    continued.Append(previous.Raw);
+                }
+                continued.Append(line.Trim());
             }
+        }
+        EndContinued(tokens, continued);
+    }
+
+    private static void EndContinued(List<Token> tokens, StringBuilder continued)
+    {
+        if (continued.Length > 0)
+        {
+            tokens[^1] = CellText.Read(continued.ToString(), tokens[^1].Index, inCell: true);
+            continued.Clear();
         }
     }
 
@@ -83,7 +111,9 @@ internal static partial class RegionTokenizer
         return end < 0 ? text.Length : end;
     }
 
-    private static void Free(string text, int start, int end, List<Token> tokens)
+    private static readonly SearchValues<char> Separators = SearchValues.Create(" \t\n");
+
+    private static void Free(string text, int start, int end, List<Token> tokens, ImportBudget budget)
     {
         if (start >= end)
         {
@@ -94,20 +124,23 @@ internal static partial class RegionTokenizer
         {
             region.AsSpan(span.Index, span.Length).Fill(' ');
         }
-        var chunks = new string(region).Split([' ', '\t', '\n'], StringSplitOptions.None);
-        var offset = start;
-        for (var i = 0; i < chunks.Length; i++)
+        // The chunks between separators, one at a time: the region may be the rest of a long text.
+        for (var at = 0; at <= region.Length && tokens.Count < MaxTokens;)
         {
-            var chunk = chunks[i];
-            if (chunk.Length > 0)
+            budget.Step();
+            var chunkEnd = NextSeparator(region, at);
+            if (chunkEnd > at)
             {
+                var chunk = new string(region, at, chunkEnd - at);
+                var offset = start + at;
                 // Digits touching the label before or after the region were printed against it: "公开270020130(二)部分公开".
-                var touchesLabel = (i == 0 && start > 0 && !char.IsWhiteSpace(text[start - 1]))
-                    || (i == chunks.Length - 1 && end < text.Length && !char.IsWhiteSpace(text[end]));
+                var touchesLabel = (at == 0 && start > 0 && !char.IsWhiteSpace(text[start - 1]))
+                    || (chunkEnd == region.Length && end < text.Length && !char.IsWhiteSpace(text[end]));
                 // A unit printed apart from its number: "3940 元".
-                if (i + 1 < chunks.Length && chunks[i + 1] is "元" or "万元" && CellText.TryNumber(chunk + chunks[i + 1]) is { } withUnit)
+                var next = chunkEnd < region.Length ? region.AsSpan(chunkEnd + 1, NextSeparator(region, chunkEnd + 1) - chunkEnd - 1) : [];
+                if (next is "元" or "万元" && CellText.TryNumber(chunk + next.ToString()) is { } withUnit)
                 {
-                    tokens.Add(new Token(TokenKind.Number, chunk + chunks[i + 1], offset, withUnit));
+                    tokens.Add(new Token(TokenKind.Number, chunk + next.ToString(), offset, withUnit));
                 }
                 else if (CellText.TryNumber(chunk) is { } number)
                 {
@@ -115,22 +148,33 @@ internal static partial class RegionTokenizer
                 }
                 else
                 {
-                    GluedNumbers(chunk, offset, tokens);
+                    GluedNumbers(chunk, offset, tokens, budget);
                 }
             }
-            offset += chunk.Length + 1;
+            at = chunkEnd + 1;
         }
+    }
+
+    private static int NextSeparator(char[] region, int from)
+    {
+        var next = region.AsSpan(from).IndexOfAny(Separators);
+        return next < 0 ? region.Length : from + next;
     }
 
     // Numbers printed against words: "数量640020470", "情形)500000". Digits inside brackets (a note), numbering
     // ("1.属于"), dates and 第…条 are words, not cells.
-    private static void GluedNumbers(string chunk, int offset, List<Token> tokens)
+    private static void GluedNumbers(string chunk, int offset, List<Token> tokens, ImportBudget budget)
     {
-        foreach (Match run in DigitRun().Matches(chunk))
+        // The bracket depth before each run, counted on from the run before: counting from the chunk's start each time is quadratic.
+        var depth = 0;
+        var counted = 0;
+        for (var run = DigitRun().Match(chunk); run.Success && tokens.Count < MaxTokens; run = run.NextMatch())
         {
+            budget.Step();
             var before = chunk.AsSpan(0, run.Index);
+            depth += Depth(chunk.AsSpan(counted, run.Index - counted));
+            counted = run.Index;
             var after = chunk.AsSpan(run.Index + run.Length);
-            var depth = before.Count('(') + before.Count('[') + before.Count('【') - before.Count(')') - before.Count(']') - before.Count('】');
             var isNumbering = run.Length <= 2 && NumberingAfter().IsMatch(after);
             if (depth > 0 || isNumbering || before.EndsWith("第") || (after.Length > 0 && "年月日号%".Contains(after[0])))
             {
@@ -144,13 +188,18 @@ internal static partial class RegionTokenizer
         }
     }
 
+    private static int Depth(ReadOnlySpan<char> text) =>
+        text.Count('(') + text.Count('[') + text.Count('【') - text.Count(')') - text.Count(']') - text.Count('】');
+
     [GeneratedRegex(@"(?<![\d.])\d+(?:\.\d+)?(?:万元|元)?", RegexOptions.CultureInvariant)]
     private static partial Regex DigitRun();
 
     [GeneratedRegex(@"^\s*[、.]\s*\p{IsCJKUnifiedIdeographs}", RegexOptions.CultureInvariant)]
     private static partial Regex NumberingAfter();
 
-    // Words of the table headers that may carry digits: "第二十条第(一)项", "第20条第(1)项", "(单位:万元)".
-    [GeneratedRegex(@"第\s*[\d一二三四五六七八九十]+\s*条\s*第?\s*\(?\s*[\d一二三四五六七八九十]+\s*\)?\s*项|\(\s*单位\s*:\s*万?元\s*\)", RegexOptions.CultureInvariant)]
+    // Words of the table headers that may carry digits: "第二十条第(一)项", "第20条第(1)项", "(单位:万元)". Every run of
+    // spaces is taken whole (atomic), so a clause number followed by spaces and no 项 fails at once instead of trying
+    // every way to share the spaces between the optional parts.
+    [GeneratedRegex(@"第(?>\s*)(?>[0-9一二三四五六七八九十]+)(?>\s*)条(?>\s*)(?:第(?>\s*))?(?:\((?>\s*))?(?>[0-9一二三四五六七八九十]+)(?>\s*)(?:\)(?>\s*))?项|\((?>\s*)单位(?>\s*):(?>\s*)万?元(?>\s*)\)", RegexOptions.CultureInvariant)]
     private static partial Regex Boilerplate();
 }

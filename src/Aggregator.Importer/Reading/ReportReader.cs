@@ -10,7 +10,7 @@ namespace Aggregator.Importer.Reading;
 /// </summary>
 internal static class ReportReader
 {
-    public static ImportResult Read(SourceText source, IReadOnlyList<ImportDiagnostic> decoding)
+    public static ImportResult Read(SourceText source, IReadOnlyList<ImportDiagnostic> decoding, ImportBudget budget)
     {
         var text = source.Text;
         var proactiveStart = FirstMarker(text, out var edition);
@@ -29,7 +29,8 @@ internal static class ReportReader
                 : Edition.Edition2019;
         }
 
-        var session = new ImportSession(source, new ReportDocument(edition.Value));
+        budget.Check();
+        var session = new ImportSession(source, new ReportDocument(edition.Value), budget);
         if (proactiveStart is null)
         {
             session.Info("", $"Part 二 was not found; the edition {edition.Value.Code()} was recognised from the rows of part 三.", null);
@@ -43,7 +44,7 @@ internal static class ReportReader
         }
         if (proactiveStart is { } start)
         {
-            ProactiveReader.Read(session, RowReading.Find(source, Template.ProactiveRows(edition.Value), start, proactiveEnd));
+            ProactiveReader.Read(session, RowReading.Find(session, Template.ProactiveRows(edition.Value), start, proactiveEnd));
         }
         else
         {
@@ -55,7 +56,7 @@ internal static class ReportReader
 
         var appeals = Template.AppealsHeading().Match(text, proactiveEnd);
         var applicationsEnd = appeals.Success ? appeals.Index : text.Length;
-        new ApplicationsReader(session, RowReading.Find(source, Template.ApplicationRows(edition.Value), proactiveEnd, applicationsEnd)).Read();
+        new ApplicationsReader(session, RowReading.Find(session, Template.ApplicationRows(edition.Value), proactiveEnd, applicationsEnd)).Read();
 
         var tablesEnd = applicationsEnd;
         if (appeals.Success)
@@ -71,6 +72,7 @@ internal static class ReportReader
             session.UnreadAll(Template.AppealSlots, "The table of part 四 (政府信息公开行政复议、行政诉讼情况) was not found.", applicationsEnd);
         }
 
+        budget.Check();
         NarrativeReader.Read(session, proactiveStart ?? proactiveEnd, tablesEnd);
         if (agency is null)
         {

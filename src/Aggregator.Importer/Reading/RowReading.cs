@@ -10,12 +10,14 @@ internal sealed record RowReading(TemplateRow Row, int Index, bool Found, IReadO
     /// Finds the rows of one table in template order between <paramref name="from"/> and <paramref name="limit"/>; each
     /// label is searched after the previous one found, and a row's tokens run up to the next label found.
     /// </summary>
-    public static IReadOnlyList<RowReading> Find(SourceText source, IReadOnlyList<TemplateRow> rows, int from, int limit)
+    public static IReadOnlyList<RowReading> Find(ImportSession session, IReadOnlyList<TemplateRow> rows, int from, int limit)
     {
+        var source = session.Source;
         var labels = new Match?[rows.Count];
         var pos = from;
         for (var i = 0; i < rows.Count && pos < limit; i++)
         {
+            session.Budget.Check();
             var match = rows[i].Pattern.Match(source.Text, pos, limit - pos);
             if (match.Success)
             {
@@ -29,7 +31,7 @@ internal sealed record RowReading(TemplateRow Row, int Index, bool Found, IReadO
         {
             if (labels[i] is { } label)
             {
-                var tokens = RegionTokenizer.Tokenize(source, label.Index + label.Length, end);
+                var tokens = RegionTokenizer.Tokenize(source, label.Index + label.Length, end, session.Budget);
                 readings[i] = new RowReading(rows[i], label.Index, true, source.HasCells ? RegionTokenizer.FirstRow(tokens) : tokens);
                 end = label.Index;
             }
@@ -48,5 +50,5 @@ internal sealed record RowReading(TemplateRow Row, int Index, bool Found, IReadO
     public bool IsGlued => Tokens.Count < Row.Slots.Count && Tokens.Count > 0
         && Tokens.All(t => t.Number is { IsPlainDigits: true }) && Tokens.Any(t => t.LooksGlued);
 
-    public string Digits => string.Join(" ", Tokens.Select(t => t.Raw));
+    public string Digits => CellText.Shown(Tokens);
 }

@@ -26,6 +26,15 @@ internal static partial class Template
 
     public static IReadOnlyList<TemplateRow> ProactiveRows(Edition edition) => Proactive[edition];
 
+    /// <summary>Compiles every row pattern and runs it once, so the first import does not pay for it.</summary>
+    public static void Prepare()
+    {
+        foreach (var row in Proactive.Values.Concat(Applications.Values).SelectMany(rows => rows))
+        {
+            row.Pattern.IsMatch("");
+        }
+    }
+
     public static IReadOnlyList<TemplateRow> ApplicationRows(Edition edition) => Applications[edition];
 
     /// <summary>The 15 cells of part 四, block by block.</summary>
@@ -85,7 +94,7 @@ internal static partial class Template
         Row("granted", Spaced("予以公开"));
         Row("partiallyGranted", Spaced("部分公开"));
         Row("denied.stateSecret", Optional("属于") + Spaced("国家秘密"));
-        Row("denied.prohibitedByLaw", Spaced("其他法律") + @"\s*[、,]?\s*" + Spaced("行政法规禁止"));
+        Row("denied.prohibitedByLaw", Spaced("其他法律") + OptionalSeparator + Spaced("行政法规禁止"));
         Row("denied.endangersSecurity", Spaced("危及") + @"[\s""“”'‘’]*" + Spaced("三安全一稳定"));
         Row("denied.thirdPartyRights", Spaced("保护第三方"));
         Row("denied.internalAffairs", Optional("属于") + Spaced("三类内部事务"));
@@ -120,6 +129,10 @@ internal static partial class Template
     private const string Numbering =
         @"(?:(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.,:]\s*|\(\s*(?:[一二三四五六七八九十]{1,2}|[1-9])\s*\)\s*)?";
 
+    // An optional 、 between two words, the spaces around it taken whole (atomic): "\s*[、,]?\s*" backtracks over
+    // every split of a long run of spaces.
+    private const string OptionalSeparator = @"(?>\s*)(?:[、,](?>\s*))?";
+
     /// <summary>A literal label that may be printed with spaces or line breaks between its characters.</summary>
     public static string Spaced(string literal)
     {
@@ -143,7 +156,7 @@ internal static partial class Template
     public static partial Regex ApplicationsHeading();
 
     /// <summary>四、政府信息公开行政复议、行政诉讼情况.</summary>
-    [GeneratedRegex(@"(?:(?:四|4)\s*[、.,]\s*)?(?:政\s*府\s*信\s*息\s*公\s*开\s*)?行\s*政\s*复\s*议\s*[、,]?\s*行\s*政\s*诉\s*讼", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:(?:四|4)\s*[、.,]\s*)?(?:政\s*府\s*信\s*息\s*公\s*开\s*)?行\s*政\s*复\s*议(?>\s*)(?:[、,](?>\s*))?行\s*政\s*诉\s*讼", RegexOptions.CultureInvariant)]
     public static partial Regex AppealsHeading();
 
     /// <summary>一、总体情况 (numbered: the introduction often lists "总体情况" among the parts).</summary>
@@ -155,7 +168,8 @@ internal static partial class Template
     public static partial Regex ProactiveHeading();
 
     /// <summary>五、存在的主要问题及改进情况 (also "…及整改措施", "政府信息公开工作存在的主要问题"), the whole heading.</summary>
-    [GeneratedRegex(@"(?:(?:五|5)\s*[、.,]\s*)?(?:政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*)?存\s*在\s*的?\s*主\s*要\s*问\s*题(?:\s*及\s*(?:改\s*进|整\s*改)\s*(?:情\s*况|措\s*施))?", RegexOptions.CultureInvariant)]
+    // The spaces around the optional 的 are taken whole (atomic): two runs of \s* side by side backtrack over every split.
+    [GeneratedRegex(@"(?:(?:五|5)\s*[、.,]\s*)?(?:政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*)?存\s*在(?>\s*)(?:的(?>\s*))?主\s*要\s*问\s*题(?:\s*及\s*(?:改\s*进|整\s*改)\s*(?:情\s*况|措\s*施))?", RegexOptions.CultureInvariant)]
     public static partial Regex ProblemsHeading();
 
     /// <summary>六、其他需要报告的事项.</summary>

@@ -58,9 +58,11 @@ internal static partial class TitleReader
 
     private static bool IsAgencyChar(char c) => c is >= '\u4E00' and <= '\u9FFF' or '(' or ')';
 
-    [GeneratedRegex(@"(?<year>(?:19|20)\d\d)\s*年\s*度?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告", RegexOptions.CultureInvariant)]
+    // ASCII digits (int.Parse reads no others); the spaces around the optional 度 are taken whole (atomic), as two
+    // runs of \s* side by side backtrack over every split of a long run of spaces.
+    [GeneratedRegex(@"(?<year>(?:19|20)[0-9][0-9])\s*年(?>\s*)(?:度(?>\s*))?政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告", RegexOptions.CultureInvariant)]
     private static partial Regex YearThenTitle();
 
-    [GeneratedRegex(@"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?<year>(?:19|20)\d\d)\s*年\s*度?\s*报\s*告", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*(?<year>(?:19|20)[0-9][0-9])\s*年(?>\s*)(?:度(?>\s*))?报\s*告", RegexOptions.CultureInvariant)]
     private static partial Regex TitleThenYear();
 }

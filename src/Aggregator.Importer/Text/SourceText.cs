@@ -134,7 +134,8 @@ internal sealed partial class SourceText
         return count;
     }
 
-    // Page footers that pdftotext leaves inside tables: "-4-", "- 4 -", "第 4 页", "第4页 共6页".
-    [GeneratedRegex(@"^[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t\r]*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    // Page footers that pdftotext leaves inside tables: "-4-", "- 4 -", "第 4 页", "第4页 共6页". Runs of spaces
+    // next to optional parts are taken whole (atomic), so a footer-like line with spaces and more text fails at once.
+    [GeneratedRegex(@"^[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|第[ \t]*\d{1,3}[ \t]*页(?:(?>[ \t]*)(?:[,/](?>[ \t]*))?共[ \t]*\d{1,3}[ \t]*页)?)(?>[ \t\r]*)$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex PageFooter();
 }

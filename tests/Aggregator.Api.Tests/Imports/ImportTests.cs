@@ -54,6 +54,29 @@ public sealed class ImportTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_page_nested_too_deep_is_422_naming_the_nesting_depth_limit()
+    {
+        var page = "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 100_000)) + "本年新收</body></html>";
+
+        var problem = await (await api.Anonymous().PostAsync("/api/v1/imports", Body(page, "text/html"))).Problem((HttpStatusCode)422);
+
+        Assert.Equal("nestingDepth", problem["limit"]!.GetValue<string>());
+        Assert.Equal(256, problem["limitValue"]!.GetValue<double>());
+        Assert.Contains("nesting depth limit 256", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_page_of_too_many_table_cells_is_413_naming_the_table_cells_limit()
+    {
+        var page = "<html><body><table><tr>" + string.Concat(Enumerable.Repeat("<td>1</td>", 150_000)) + "</tr></table></body></html>";
+
+        var problem = await (await api.Anonymous().PostAsync("/api/v1/imports", Body(page, "text/html"))).Problem(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Equal("tableCells", problem["limit"]!.GetValue<string>());
+        Assert.Contains("table cells limit 20,000", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Text_that_is_not_a_report_is_422_saying_so()
     {
         var problem = await (await api.Anonymous().PostAsync("/api/v1/imports", Body("市政府召开常务会议，研究部署近期重点工作。\n会议指出……", "text/plain")))

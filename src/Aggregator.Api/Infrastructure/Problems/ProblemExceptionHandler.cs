@@ -73,7 +73,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, Npg
             },
             _ => null,
         };
-        if (exception is UnprocessableException { Extensions: var extensions })
+        var extensions = exception switch
+        {
+            UnprocessableException e => e.Extensions,
+            PayloadTooLargeException e => e.Extensions,
+            _ => null,
+        };
+        if (extensions is not null)
         {
             foreach (var (key, value) in extensions)
             {

@@ -28,8 +28,11 @@ public sealed class ConflictException(string message) : Exception(message);
 /// <summary>A conditional request whose precondition does not hold (→ 412).</summary>
 public sealed class PreconditionFailedException(string message) : Exception(message);
 
-/// <summary>A body over the endpoint's limit (→ 413).</summary>
-public sealed class PayloadTooLargeException(string message) : Exception(message);
+/// <summary>A body over the endpoint's limit (→ 413), with the limit named in <paramref name="extensions"/> when there is more than a size.</summary>
+public sealed class PayloadTooLargeException(string message, IReadOnlyDictionary<string, object?>? extensions = null) : Exception(message)
+{
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+}
 
 /// <summary>A body of a media type or charset the endpoint does not read (→ 415).</summary>
 public sealed class UnsupportedMediaTypeException(string message) : Exception(message);

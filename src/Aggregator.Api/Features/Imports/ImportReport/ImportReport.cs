@@ -9,6 +9,7 @@ using Aggregator.Importer;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Features.Imports.ImportReport;
 
@@ -55,7 +56,8 @@ public sealed class ImportReportValidator : AbstractValidator<ImportReport>
     }
 }
 
-public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access, AuditTrail audit, TimeProvider clock) : ICommandHandler<ImportReport, ImportResponse>
+public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore revisions, AccessControl access, AuditTrail audit, TimeProvider clock,
+    IOptions<AggregatorOptions> options) : ICommandHandler<ImportReport, ImportResponse>
 {
     private const string Refused = "The report could not be imported as it is.";
 
@@ -64,12 +66,20 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
         ImportResult result;
         try
         {
-            result = ReportImporter.Import(command.Report.Body, command.Report.MediaType, command.Report.Charset);
+            result = ReportImporter.Import(command.Report.Body, command.Report.MediaType, command.Report.Charset, options.Value.Importer, cancellationToken);
         }
         catch (NotSupportedException e)
         {
             // A page whose <meta charset> names an encoding .NET does not read (utf-7).
             throw new UnsupportedMediaTypeException($"The page names a charset this service does not read ({e.Message}); send it as UTF-8 or GB18030.");
+        }
+        if (result.Refusal is { } passed)
+        {
+            var limit = new Dictionary<string, object?> { ["limit"] = LimitName(passed.Limit), ["limitValue"] = passed.Value };
+            // A page with more cells than the limit is too large to read; a time budget or depth passed is content that cannot be read as it is.
+            throw passed.Limit == ImportLimit.TableCells
+                ? new PayloadTooLargeException(passed.Reason, limit)
+                : new UnprocessableException(Refused, passed.Reason, limit);
         }
         var diagnostics = result.Diagnostics
             .Select(d => new ImportDiagnosticResponse(d.Path, d.Reason, d.Line, d.Severity == DiagnosticSeverity.Blocking ? "blocking" : "info"))
@@ -103,6 +113,13 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
         return response with { Revision = RevisionResponse.From(agency.Code, year, stored.Revision), Submission = stored.Outcome };
     }
 
+    private static string LimitName(ImportLimit limit) => limit switch
+    {
+        ImportLimit.TimeBudget => "timeBudget",
+        ImportLimit.NestingDepth => "nestingDepth",
+        _ => "tableCells",
+    };
+
     private static Dictionary<string, object?> Diagnosed(IReadOnlyList<ImportDiagnosticResponse> diagnostics) => new() { ["diagnostics"] = diagnostics };
 }
 
@@ -110,9 +127,11 @@ public static class ImportReportEndpoint
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/imports", async Task<Results<Ok<ImportResponse>, Created<ImportResponse>>> (
-                PublishedReport body, string? agency, int? year, bool? submit, HttpResponse response, IMediator mediator, CancellationToken cancellationToken) =>
+                PublishedReport body, string? agency, int? year, bool? submit, HttpContext context, IMediator mediator) =>
             {
-                var imported = await mediator.Send(new ImportReport(body, agency, year, submit == true), cancellationToken);
+                // The client's going away stops the import: nothing is left running for a request no one waits for.
+                var imported = await mediator.Send(new ImportReport(body, agency, year, submit == true), context.RequestAborted);
+                var response = context.Response;
                 if (imported.Revision is not { } revision)
                 {
                     return TypedResults.Ok(imported);

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Aggregator.Importer;
+
+/// <summary>
+/// The wall time and cancellation of one import. The importer checks it between pieces of work; every piece is linear
+/// in its input, so no piece runs long past the budget.
+/// </summary>
+internal sealed class ImportBudget(ImporterOptions options, CancellationToken cancellationToken)
+{
+    // Hot loops check the clock once in this many steps.
+    private const int StepsPerCheck = 1024;
+
+    private readonly long started = Stopwatch.GetTimestamp();
+    private int steps;
+
+    public ImporterOptions Options { get; } = options;
+
+    /// <summary>Throws when the import was cancelled or has used its time.</summary>
+    public void Check()
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Options.TimeBudget != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(started) > Options.TimeBudget)
+        {
+            throw new ImportLimitException(new ImportRefusal(ImportLimit.TimeBudget, Options.TimeBudget.TotalSeconds,
+                $"The import took longer than its budget of {Options.TimeBudget.TotalSeconds:0.###} s (time budget)."));
+        }
+    }
+
+    /// <summary>One step of a hot loop: checks every <see cref="StepsPerCheck"/> steps.</summary>
+    public void Step()
+    {
+        if (++steps % StepsPerCheck == 0)
+        {
+            Check();
+        }
+    }
+
+    public static ImportLimitException TooDeep(int limit) => new(new ImportRefusal(ImportLimit.NestingDepth, limit,
+        $"The page nests elements more than {limit} levels deep (nesting depth limit {limit})."));
+
+    public static ImportLimitException TooManyCells(int limit) => new(new ImportRefusal(ImportLimit.TableCells, limit,
+        $"The page holds more than {limit:N0} table cells, counted on the grid rowspan and colspan make (table cells limit {limit:N0})."));
+}
