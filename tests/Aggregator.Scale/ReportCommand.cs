@@ -37,7 +37,8 @@ public static class ReportCommand
         ("ratio.put64_over_sql64", null, "value", "PUT ÷ raw SQL at 64, ×"),
         ("ingest.bulk", null, "value", "bulk path, reports/s"),
         ("load.rate", null, "value", "load to this size, reports/s"),
-        ("api.peak_rss", null, "value", "API peak RSS, MB"),
+        ("api.peak_rss_rollups", null, "value", "API peak RSS under the rollup load, MB"),
+        ("api.peak_rss", null, "value", "API peak RSS with ingestion, MB"),
         ("db.size", null, "value", "database size, MB"),
     ];
 
