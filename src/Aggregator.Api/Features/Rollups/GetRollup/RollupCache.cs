@@ -13,21 +13,25 @@ namespace Aggregator.Api.Features.Rollups.GetRollup;
 /// Rollup answers by data version. Each request (every parameter, normalised) keeps its latest answer with the stamp
 /// of the years it reads (<see cref="DataVersions"/>). While the stamp holds, a repeat is served from memory — the JSON
 /// as it was written — and a revalidation is a 304, neither touching the database. When the stamp moves the answer is
-/// made again; if its numbers are those already held, the held answer stays (its <c>asOf</c> is still true), so its
+/// made again; if its rows are those already held, the held answer stays (its <c>asOf</c> is still true), so its
 /// entity tag still matches and a change elsewhere in the same year costs clients nothing.
 /// <para>
-/// An answer grouped by year is kept year by year as well: when the stamp moves, only the years whose own stamp moved
-/// are computed again (a correction to one year's report recomputes that year), and the answer is put together from
-/// the years' rows.
+/// An answer grouped by year is kept year by year as well, each row with its JSON: when the stamp moves, only the
+/// years whose own stamp moved are computed again (a correction to one year's report recomputes that year), and the
+/// answer is put together from the years' rows, in order, their JSON written once.
 /// </para>
 /// </summary>
 public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
-    /// <summary>An answer, its JSON, its entity tag, and the data stamp it is known to hold for.</summary>
-    public sealed record Entry(RollupResponse Response, byte[] Json, string ETag, string Stamp);
+    /// <summary>An answer, its JSON, its entity tag, the data stamp it is known to hold for, and a hash of its rows' JSON.</summary>
+    public sealed record Entry(RollupResponse Response, byte[] Json, string ETag, string Stamp, byte[] RowsHash);
 
-    /// <summary>One year's rows of an answer grouped by year, with that year's stamp.</summary>
-    private sealed record YearPart(RollupResponse Response, string Stamp);
+    /// <summary>One year's rows of an answer grouped by year, each with its JSON, and that year's stamp.</summary>
+    private sealed record YearPart(RollupResponse Response, byte[][] RowJson, string Stamp);
+
+    private static readonly byte[] NoRows = "\"rows\":[]"u8.ToArray();
+
+    private JsonSerializerOptions Options => json.Value.SerializerOptions;
 
     /// <summary>The held answer when nothing it reads has changed since; null otherwise.</summary>
     public Entry? Current(GetRollup query)
@@ -36,34 +40,36 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeP
         return cache.TryGetValue(key, out Entry? held) && held!.Stamp == stamp ? held : null;
     }
 
-    /// <param name="compute">Answers a query (the whole request, or the same for a range of its years).</param>
+    /// <param name="compute">Answers a query (the whole request, or the same for a span of its years).</param>
     public async Task<Entry> ComputeAsync(GetRollup query, Func<GetRollup, Task<RollupResponse>> compute)
     {
         var (key, stamp) = Key(query);
-        var response = GroupsByYear(query) ? await ByYear(query, key, compute) : await compute(query);
-        if (cache.TryGetValue(key, out Entry? held)
-            && JsonSerializer.SerializeToUtf8Bytes(response with { AsOf = held!.Response.AsOf }, json.Value.SerializerOptions).AsSpan().SequenceEqual(held.Json))
+        var (response, rows) = GroupsByYear(query) ? await ByYear(query, key, compute) : Whole(await compute(query));
+        var rowsHash = SHA256.HashData(rows);
+        if (cache.TryGetValue(key, out Entry? held) && held!.RowsHash.AsSpan().SequenceEqual(rowsHash))
         {
             return Keep(key, held with { Stamp = stamp });
         }
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, json.Value.SerializerOptions);
+        var bytes = WithRows(JsonSerializer.SerializeToUtf8Bytes(response with { Rows = [] }, Options), rows);
         var tag = $"\"r-{Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(key), .. bytes]))[..32]}\"";
-        return Keep(key, new Entry(response, bytes, tag, stamp));
+        return Keep(key, new Entry(response, bytes, tag, stamp, rowsHash));
     }
+
+    private (RollupResponse, byte[]) Whole(RollupResponse response) => (response, JsonSerializer.SerializeToUtf8Bytes(response.Rows, Options));
 
     private static bool GroupsByYear(GetRollup query) => QueryList.Items(query.GroupBy).Contains(Dimension.Year.Key());
 
     /// <summary>
     /// The answer put together from its years: the years whose stamp moved (or never kept) are computed in one query
-    /// over their span, and kept; the others come from memory.
+    /// over their span, and kept; the others come from memory. Returns the answer and its rows' JSON array.
     /// </summary>
-    private async Task<RollupResponse> ByYear(GetRollup query, string key, Func<GetRollup, Task<RollupResponse>> compute)
+    private async Task<(RollupResponse, byte[])> ByYear(GetRollup query, string key, Func<GetRollup, Task<RollupResponse>> compute)
     {
         var first = query.YearFrom ?? ReportYears.First;
         var last = query.YearTo ?? ReportYears.LastCompleted(clock.GetUtcNow());
         if (first < ReportYears.First || last > ReportYears.QueryLimit || last < first)
         {
-            return await compute(query); // not a valid span: the validator says why
+            return Whole(await compute(query)); // not a valid span: the validator says why
         }
         var lookback = query.Compare is null ? 0 : 1;
         var parts = new YearPart?[last - first + 1];
@@ -81,18 +87,45 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeP
             var rowsByYear = computed.Rows.ToLookup(r => r.Year);
             for (var year = stale[0]; year <= stale[^1]; year++)
             {
-                var part = new YearPart(computed with { Rows = rowsByYear[year].ToArray() }, stamps[year - first]);
+                var rows = rowsByYear[year].ToArray();
+                var part = new YearPart(computed with { Rows = rows }, rows.Select(r => JsonSerializer.SerializeToUtf8Bytes(r, Options)).ToArray(), stamps[year - first]);
                 parts[year - first] = part;
-                cache.Set(PartKey(key, year), part, new MemoryCacheEntryOptions { Size = 1024 + 256 * part.Response.Rows.Count, SlidingExpiration = TimeSpan.FromMinutes(10) });
+                cache.Set(PartKey(key, year), part, new MemoryCacheEntryOptions
+                {
+                    Size = 1024 + part.RowJson.Sum(r => r.Length + 64), SlidingExpiration = TimeSpan.FromMinutes(10),
+                });
             }
         }
-        var template = computed ?? parts[0]!.Response;
-        var spec = RollupSpec.From(query);
-        return template with
+
+        var order = new RowOrder(RollupSpec.From(query).GroupBy);
+        var all = parts.SelectMany(p => p!.Response.Rows.Select((row, i) => (Row: row, Json: p.RowJson[i]))).OrderBy(r => r.Row, order).ToArray();
+        var array = new byte[2 + all.Sum(r => r.Json.Length + 1) - (all.Length > 0 ? 1 : 0)];
+        array[0] = (byte)'[';
+        var at = 1;
+        foreach (var (_, rowJson) in all)
         {
-            Rows = parts.SelectMany(p => p!.Response.Rows).Order(new RowOrder(spec.GroupBy)).ToArray(),
-            AsOf = computed?.AsOf ?? parts.Max(p => p!.Response.AsOf),
-        };
+            if (at > 1)
+            {
+                array[at++] = (byte)',';
+            }
+            rowJson.CopyTo(array, at);
+            at += rowJson.Length;
+        }
+        array[at] = (byte)']';
+        var template = computed ?? parts[0]!.Response;
+        return (template with { Rows = all.Select(r => r.Row).ToArray(), AsOf = computed?.AsOf ?? parts.Max(p => p!.Response.AsOf) }, array);
+    }
+
+    /// <summary>The answer's JSON: the JSON of the answer written without rows, with its rows' JSON put in their place.</summary>
+    private static byte[] WithRows(byte[] withoutRows, byte[] rows)
+    {
+        var at = withoutRows.AsSpan().IndexOf(NoRows);
+        if (at < 0)
+        {
+            throw new InvalidOperationException("The rollup answer's JSON has no \"rows\":[] to fill.");
+        }
+        var prefix = at + NoRows.Length - 2; // up to and including "rows":
+        return [.. withoutRows.AsSpan(0, prefix), .. rows, .. withoutRows.AsSpan(prefix + 2)];
     }
 
     private static string PartKey(string key, int year) => $"{key}\u001fyear={year}";
