@@ -34,7 +34,7 @@ public static class RollupDeltas
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         """;
 
-    /// <summary>The channel the write path notifies on commit (payload: the report year), so every instance's caches learn of the change.</summary>
+    /// <summary>The channel the write path notifies on commit (payload: <c>year@instance</c>, or <c>*@instance</c> for agencies), so every other instance's caches learn of the change.</summary>
     public const string Channel = "aggregator_rollups";
 
     /// <summary>

@@ -13,16 +13,29 @@ public sealed class RollupFolder(NpgsqlDataSource database, IOptions<AggregatorO
 {
     private const int BatchSize = 5000;
 
+    /// <summary>Deltas folded since the queue was last vacuumed after which the folder vacuums it once it is empty.</summary>
+    private const int VacuumAfter = 20_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.Rollups.FoldInterval;
+        var sinceVacuum = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await database.OpenConnectionAsync(stoppingToken);
-                while (await RollupProjection.FoldAsync(connection, BatchSize, stoppingToken) == BatchSize)
+                int folded;
+                do
                 {
+                    folded = await RollupProjection.FoldAsync(connection, BatchSize, stoppingToken);
+                    sinceVacuum += folded;
+                }
+                while (folded == BatchSize);
+                if (sinceVacuum >= VacuumAfter)
+                {
+                    await RollupProjection.VacuumQueueAsync(connection, stoppingToken);
+                    sinceVacuum = 0;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

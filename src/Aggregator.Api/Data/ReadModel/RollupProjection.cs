@@ -77,6 +77,13 @@ public static class RollupProjection
     }
 
     /// <summary>
+    /// Vacuums the delta queue: after a long queue is folded its pages are dead rows that every query would scan.
+    /// Outside a transaction; skipped when another vacuum holds the table.
+    /// </summary>
+    public static async Task VacuumQueueAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await Execute(connection, cancellationToken, "VACUUM (SKIP_LOCKED) rollup_deltas");
+
+    /// <summary>
     /// Computes the read model anew from the fact tables (cells of current revisions, reports, agencies): in one
     /// snapshot it empties the summary tables and the delta queue and queues one delta per report and agency, then
     /// folds the queue. A submission committed meanwhile stays queued on its own, and answers stay right throughout,
@@ -97,6 +104,7 @@ public static class RollupProjection
                 await Task.Delay(50, cancellationToken); // another folder is at it
             }
         }
+        await VacuumQueueAsync(connection, cancellationToken);
     }
 
     /// <summary>The <c>rebuild-rollups</c> command: a rebuild on the configured database, with what it took and holds.</summary>
@@ -181,9 +189,10 @@ public static class RollupProjection
             reports_2019 smallint NOT NULL, reports_2021 smallint NOT NULL,
             agencies smallint NOT NULL,
             totals numeric[], blanks integer[])
-            WITH (toast_tuple_target = 8160)
+            WITH (toast_tuple_target = 8160, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)
         """,
-        // A delta lives until the next fold: not worth compressing.
+        // A delta lives until the next fold: not worth compressing. Queries scan the queue, so its dead rows are
+        // vacuumed early (and by the folder once it has emptied a long queue).
         "ALTER TABLE rollup_deltas ALTER COLUMN totals SET STORAGE MAIN, ALTER COLUMN blanks SET STORAGE MAIN",
         "CREATE TABLE rollup_slots (slot smallint PRIMARY KEY, metric_id smallint NOT NULL, applicant smallint NOT NULL, in_2019 boolean NOT NULL, in_2021 boolean NOT NULL)",
         RollupSlots.InsertSql,
