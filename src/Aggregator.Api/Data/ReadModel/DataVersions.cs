@@ -13,11 +13,10 @@ namespace Aggregator.Api.Data.ReadModel;
 public sealed class DataVersions
 {
     private readonly ConcurrentDictionary<int, long> years = new();
-    private readonly string instance = Guid.NewGuid().ToString("N")[..8];
     private long agencies;
 
-    /// <summary>This instance's id, which its change notifications carry so that it can skip its own.</summary>
-    public string Instance => instance;
+    /// <summary>This instance's id, which its stamps and change notifications carry (so that it can skip its own).</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N")[..8];
 
     public void Changed(int year) => years.AddOrUpdate(year, 1, (_, v) => v + 1);
 
@@ -35,6 +34,6 @@ public sealed class DataVersions
         {
             sum += years.GetValueOrDefault(year);
         }
-        return $"{instance}.{sum}";
+        return $"{Instance}.{sum}";
     }
 }

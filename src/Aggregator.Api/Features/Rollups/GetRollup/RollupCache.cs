@@ -50,9 +50,10 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeP
         {
             return Keep(key, held with { Stamp = stamp });
         }
-        var bytes = WithRows(JsonSerializer.SerializeToUtf8Bytes(response with { Rows = [] }, Options), rows);
-        var tag = $"\"r-{Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(key), .. bytes]))[..32]}\"";
-        return Keep(key, new Entry(response, bytes, tag, stamp, rowsHash));
+        var withoutRows = JsonSerializer.SerializeToUtf8Bytes(response with { Rows = [] }, Options);
+        // The tag covers the whole answer: the request, the answer without its rows, and the rows (by their hash).
+        var tag = $"\"r-{Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(key), .. withoutRows, .. rowsHash]))[..32]}\"";
+        return Keep(key, new Entry(response, WithRows(withoutRows, rows), tag, stamp, rowsHash));
     }
 
     private (RollupResponse, byte[]) Whole(RollupResponse response) => (response, JsonSerializer.SerializeToUtf8Bytes(response.Rows, Options));
