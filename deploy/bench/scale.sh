@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The national-scale benchmark of issue 9, in one command (see deploy/bench/README.md):
 #   deploy/bench/scale.sh [--sizes 10000,100000,1000000] [--duration 10] [--seed 1] [--out DIR] [--keep-db DIR]
-#   deploy/bench/scale.sh --smoke            # CI: 2,000 reports (SCALE_SMOKE_REPORTS), 2 s loops, figures printed, never asserted
+#   deploy/bench/scale.sh --smoke            # CI: 2,000 reports (SCALE_SMOKE_REPORTS), 2 s loops and a 30 s soak, figures printed
+#   deploy/bench/scale.sh --sizes 100000 --soak 10 [--window 60] [--clients 8]   # the soak (deploy/bench/soak.sh)
 # Builds Release, starts its own PostgreSQL 15 (durable: fsync and synchronous_commit on) and the API on free loopback
 # ports, then for each size loads the data set up to it and measures; prints each run's table, the combined table and
 # the chart's path. Everything it starts is stopped on exit. Exit 0 unless a step broke.
@@ -13,6 +14,9 @@ duration=10
 seed=1
 out=""
 smoke=0
+soak=""
+window=60
+clients=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -20,7 +24,10 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --smoke) smoke=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --soak) soak=$2; shift 2 ;;
+    --window) window=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +41,7 @@ say() { echo "[scale $(( $(date +%s) - started ))s] $*"; }
 work=$(mktemp -d /tmp/aggregator-scale.XXXXXX)
 chmod 755 "$work"
 if [ -z "$out" ]; then
-  if [ "$smoke" -eq 1 ]; then out="$work/results"; else out="$root/deploy/bench/results"; fi
+  if [ "$smoke" -eq 1 ]; then out="$work/results"; elif [ -n "$soak" ]; then out="$root/deploy/bench/results/soak"; else out="$root/deploy/bench/results"; fi
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -118,10 +125,25 @@ for reports in ${sizes//,/ }; do
   say "loading up to $reports reports"
   # Bounded: generous for the PUT fallback (~100 reports/s), far beyond what the bulk path needs.
   timeout $((900 + reports / 20)) dotnet "$work/scale/Aggregator.Scale.dll" load --api "$api" --key "$key" --reports "$reports" --seed "$seed" --out "$out"
+  if [ -n "$soak" ]; then
+    say "soak at $reports reports: $soak min, $clients clients, windows of $window s"
+    timeout $(( ${soak%.*} * 60 + 600 )) dotnet "$work/scale/Aggregator.Scale.dll" soak --api "$api" --key "$key" --api-pid "$api_pid" \
+      --minutes "$soak" --window "$window" --clients "$clients" --seed "$seed" --out "$out"
+    continue
+  fi
   say "measuring at $reports reports"
   timeout 3600 dotnet "$work/scale/Aggregator.Scale.dll" measure --api "$api" --db "$connection" --key "$key" --out "$out" \
     --api-pid "$api_pid" --duration "$duration" --seed "$seed"
 done
+if [ -n "$soak" ]; then
+  say "done: the soak's table in $out/soak.md"
+  exit 0
+fi
+if [ "$smoke" -eq 1 ]; then
+  say "soak smoke: 30 s, windows of 10 s"
+  timeout 300 dotnet "$work/scale/Aggregator.Scale.dll" soak --api "$api" --key "$key" --api-pid "$api_pid" \
+    --minutes 0.5 --window 10 --clients 4 --seed "$seed"
+fi
 
 if [ "$smoke" -eq 0 ] && ! command -v gnuplot >/dev/null 2>&1; then
   say "installing gnuplot-nox for the chart"

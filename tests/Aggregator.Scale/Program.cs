@@ -1,7 +1,7 @@
 using Aggregator.Scale;
 
 const string Usage = """
-    Aggregator.Scale — the national-scale benchmark (issue 9).
+    Aggregator.Scale — the national-scale benchmark (issue 9) and the soak (issue 10).
 
       generate --reports N [--seed 1] [--last-year Y]
           Describe the first N reports of the data set: agencies, blanks, rule breakers, largest values.
@@ -10,6 +10,9 @@ const string Usage = """
           path when the API has it, else PUT per report.
       measure --api URL --db CONNSTRING --key KEY --out DIR [--api-pid PID] [--duration S] [--seed 1] [--last-year Y]
           Rollup, SQL, empty-endpoint and ingestion figures on the data as loaded: DIR/run-<reports>.md, DIR/figures.csv.
+      soak --api URL --key KEY [--api-pid PID] [--minutes 10] [--window 60] [--clients 8] [--out DIR] [--seed 1]
+          80% rollups / 20% corrections on the data as loaded; per window: requests, p50/p99, errors, API RSS;
+          then the RSS trend (DIR/soak.md). Exit 1 on any error.
       report --out DIR
           The combined table of every size measured (DIR/summary.md) and the latency chart (DIR/latency.png, gnuplot).
     """;
@@ -29,6 +32,7 @@ try
         "generate" => GenerateCommand.Run(options),
         "load" => await LoadCommand.RunAsync(options, stop.Token),
         "measure" => await MeasureCommand.RunAsync(options, stop.Token),
+        "soak" => await SoakCommand.RunAsync(options, stop.Token),
         "report" => ReportCommand.Run(options),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };

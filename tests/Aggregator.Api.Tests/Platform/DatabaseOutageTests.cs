@@ -8,8 +8,6 @@ using System.Text;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Tests;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Aggregator.Api.Tests.Platform;
 
@@ -41,7 +39,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     [Fact]
     public async Task While_the_database_is_down_requests_are_503_with_Retry_After_and_it_serves_again_within_5_s_of_its_restart()
     {
-        await using var api = new ApiOn(server!.ConnectionString, migrate: true);
+        await using var api = new ApiOnDatabase(server!.ConnectionString, migrate: true);
         var admin = api.Client(ApiFactory.AdminKey);
         var agency = Http.Unique("outage");
         await admin.RegisterAgency(agency, "350128", "government");
@@ -88,7 +86,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     public async Task A_database_starting_up_57P03_is_503_with_Retry_After_on_reads_and_writes_and_readiness_fails()
     {
         using var startingUp = new StartingUpServer();
-        await using var api = new ApiOn($"Host=127.0.0.1;Port={startingUp.Port};Username=aggregator;Password=x;Database=aggregator;Timeout=5", migrate: false);
+        await using var api = new ApiOnDatabase($"Host=127.0.0.1;Port={startingUp.Port};Username=aggregator;Password=x;Database=aggregator;Timeout=5", migrate: false);
 
         await Unavailable(await api.Client().GetAsync("/api/v1/agencies"));
         await Unavailable(await api.Client(MadeUpKey).PutReport("someone", 2021, ReportFixtures.DocumentJson("pingtan-2021")));
@@ -106,28 +104,6 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     /// <summary>The API in process on the given database, with the test admin key.</summary>
-    private sealed class ApiOn(string connectionString, bool migrate) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Aggregator", connectionString);
-            builder.UseSetting("Aggregator:AdminApiKey", ApiFactory.AdminKey);
-            builder.UseSetting("Aggregator:LoadSampleData", "false");
-            builder.UseSetting("Aggregator:MigrateOnStart", migrate ? "true" : "false");
-        }
-
-        public HttpClient Client(string? key = null)
-        {
-            var client = CreateClient();
-            if (key is not null)
-            {
-                client.DefaultRequestHeaders.Add("X-Api-Key", key);
-            }
-            return client;
-        }
-    }
-
     /// <summary>
     /// Speaks just enough of PostgreSQL's protocol to refuse every connection as a server in crash recovery does:
     /// "N" to an SSL or GSS encryption request, then an ErrorResponse FATAL 57P03 to the startup message.
