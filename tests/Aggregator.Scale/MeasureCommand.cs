@@ -167,11 +167,6 @@ public static class MeasureCommand
         return 0;
     }
 
-
-    /// <summary>
-    /// How long after a correction is stored the rollup shows it: five times, change the report, then GET (a) until
-    /// the changed agency's prefecture-year value has moved by the change; the worst of the five, in milliseconds.
-    /// </summary>
     /// <summary>Resets the peak RSS the kernel keeps for a process (VmHWM), so it counts from now; false when not allowed.</summary>
     private static bool TryResetPeakRss(string pid)
     {
@@ -190,6 +185,10 @@ public static class MeasureCommand
         double.Parse((await File.ReadAllLinesAsync($"/proc/{pid}/status", ct)).Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// How long after a correction is stored the rollup shows it: five times, change the report, then GET (a) until
+    /// the changed agency's prefecture-year value has moved by the change; the worst of the five, in milliseconds.
+    /// </summary>
     private static async Task<double> Freshness(Api api, string url, string prefecture, int year, Func<long, CancellationToken, Task> change, CancellationToken ct)
     {
         async Task<decimal> Value()
