@@ -62,7 +62,7 @@ public static class MeasureCommand
 
         // The rollups over HTTP, with the API's peak RSS counted from here (the load before them is not the rollup load).
         var apiPid = options.TextOrNull("api-pid");
-        var rssReset = apiPid is not null && TryResetPeakRss(apiPid);
+        var rssReset = apiPid is not null && ProcessStatus.TryResetPeak(apiPid);
         var changed = await api.GetDocumentAsync(changedAgency, year, ct);
         var penalty = changed.Get("proactive.penalty.decisions") ?? 0;
         var complaints = changed.Get("applications.notProcessed.petitionComplaint", Applicant.Total) ?? 0;
@@ -111,7 +111,7 @@ public static class MeasureCommand
             run.Add(Figure.Single("api.peak_rss_rollups", rssReset
                 ? "API peak RSS under the rollup loads above (VmHWM, reset before them)"
                 : "API peak RSS by the end of the rollup loads (VmHWM since the API started: clear_refs not writable)",
-                await StatusKb(apiPid, "VmHWM", ct) / 1024, "MB"));
+                ProcessStatus.Kb(apiPid, "VmHWM") / 1024, "MB"));
         }
 
         // The same rollups as the plain SQL a user would write.
@@ -144,8 +144,8 @@ public static class MeasureCommand
         {
             run.Add(Figure.Single("api.peak_rss", rssReset
                 ? "API peak RSS from the rollup loads to the end of ingestion (VmHWM)"
-                : "API peak RSS (VmHWM, since the API started)", await StatusKb(pid, "VmHWM", ct) / 1024, "MB"));
-            run.Add(Figure.Single("api.rss", "API RSS now (VmRSS)", await StatusKb(pid, "VmRSS", ct) / 1024, "MB"));
+                : "API peak RSS (VmHWM, since the API started)", ProcessStatus.Kb(pid, "VmHWM") / 1024, "MB"));
+            run.Add(Figure.Single("api.rss", "API RSS now (VmRSS)", ProcessStatus.Kb(pid, "VmRSS") / 1024, "MB"));
         }
         else
         {
@@ -166,24 +166,6 @@ public static class MeasureCommand
         Console.WriteLine(markdown);
         return 0;
     }
-
-    /// <summary>Resets the peak RSS the kernel keeps for a process (VmHWM), so it counts from now; false when not allowed.</summary>
-    private static bool TryResetPeakRss(string pid)
-    {
-        try
-        {
-            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<double> StatusKb(string pid, string field, CancellationToken ct) =>
-        double.Parse((await File.ReadAllLinesAsync($"/proc/{pid}/status", ct)).Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     /// <summary>
     /// How long after a correction is stored the rollup shows it: five times, change the report, then GET (a) until

@@ -163,7 +163,7 @@ public static class SoakCommand
                 current = new SoakWindow(finished.Number + 1);
             }
             finished.Seconds = (soakClock.Elapsed - windowStart).TotalSeconds;
-            finished.RssMb = apiPid is null ? null : StatusKb(apiPid, "VmRSS") / 1024;
+            finished.RssMb = apiPid is null ? null : ProcessStatus.Kb(apiPid, "VmRSS") / 1024;
             windowStart = soakClock.Elapsed;
             if (finished.Rollups.Count + finished.Submissions.Count + finished.Errors == 0)
             {
@@ -174,7 +174,7 @@ public static class SoakCommand
         }
         await load;
 
-        var summary = Summary(windows, reports, clients, apiPid is null ? null : StatusKb(apiPid, "VmHWM") / 1024);
+        var summary = Summary(windows, reports, clients, apiPid is null ? null : ProcessStatus.Kb(apiPid, "VmHWM") / 1024);
         Console.WriteLine();
         Console.WriteLine(summary);
         if (outDirectory is not null)
@@ -222,10 +222,6 @@ public static class SoakCommand
     }
 
     private static string P(List<double> sorted, double p) => sorted.Count == 0 ? "–" : RunFigures.Ms(LatencyLoop.Percentile(sorted, p));
-
-    private static double StatusKb(string pid, string field) =>
-        double.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private sealed class SoakWindow(int number)
     {
