@@ -21,6 +21,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
 using Npgsql;
 
+if (args.FirstOrDefault() == HealthProbe.Command)
+{
+    return await HealthProbe.RunAsync(args[1..], Console.Out);
+}
+
 // A failure to start (bad configuration, no database, the HTTP port taken) ends with one line on stderr and exit code 1; the
 // private PostgreSQL, if this instance started one, is stopped on every way out, Ctrl-C and SIGTERM included.
 LocalPostgres? privateServer = null;

@@ -49,15 +49,7 @@ public sealed class ApiProcess : IAsyncDisposable
         string? workingDirectory = null)
     {
         var dll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            ArgumentList = { dll },
-            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var start = StartInfo(dll, workingDirectory ?? Path.GetDirectoryName(dll)!);
         if (command is not null)
         {
             start.ArgumentList.Add(command);
@@ -76,6 +68,40 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        return Launch(start, port);
+    }
+
+    /// <summary>
+    /// Starts a published API as a container would: <c>dotnet DLL</c> in its folder with exactly the given environment
+    /// on top of the test run's (no <c>--urls</c>: the environment says where it listens), on loopback port <paramref name="port"/>.
+    /// </summary>
+    public static ApiProcess StartPublished(string dll, IReadOnlyDictionary<string, string> environment, int port)
+    {
+        var start = StartInfo(dll, Path.GetDirectoryName(dll)!);
+        foreach (var inherited in new[] { "ConnectionStrings__Aggregator", "ASPNETCORE_URLS", "DOTNET_URLS", "DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT" })
+        {
+            start.Environment.Remove(inherited);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        return Launch(start, port);
+    }
+
+    private static ProcessStartInfo StartInfo(string dll, string workingDirectory) =>
+        new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            ArgumentList = { dll },
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+
+    private static ApiProcess Launch(ProcessStartInfo start, int port)
+    {
         var process = new Process { StartInfo = start };
         var api = new ApiProcess(process, port);
         process.OutputDataReceived += (_, line) => api.Append(api.output, line.Data);
