@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Tests.Infrastructure;
 using Npgsql;
-using YamlDotNet.RepresentationModel;
 
 namespace Aggregator.Api.Tests.Deploy;
 
@@ -18,7 +16,9 @@ namespace Aggregator.Api.Tests.Deploy;
 /// </summary>
 public sealed class ContainerBuildTests
 {
-    private static readonly string Repository = FindRepository();
+    private static readonly ComposeFile Compose = ComposeFile.Load("docker-compose.yml");
+
+    private static string Repository => ComposeFile.Repository;
 
     [Fact]
     public async Task The_Dockerfile_builds_from_only_what_it_copies_and_its_image_runs_as_a_non_root_user_that_passes_its_health_check()
@@ -53,7 +53,7 @@ public sealed class ContainerBuildTests
             var environment = new Dictionary<string, string>(final.Environment) { ["ASPNETCORE_HTTP_PORTS"] = port.ToString() };
             foreach (var (name, value) in Compose.Environment("api"))
             {
-                environment[name] = Compose.Substitute(value, Compose.TestVariables);
+                environment[name] = ComposeFile.Substitute(value, ComposeFile.TestVariables);
             }
             environment["ConnectionStrings__Aggregator"] = database.ConnectionString;
             await using var api = ApiProcess.StartPublished(dll, environment, port);
@@ -84,7 +84,7 @@ public sealed class ContainerBuildTests
         Assert.Equal(["api", "postgres"], Compose.Services().Order(StringComparer.Ordinal));
         foreach (var (name, value) in Compose.Environment("api"))
         {
-            Assert.True(IsSetting(name), $"docker-compose.yml sets {name}, which the app does not read.");
+            Assert.True(ComposeFile.IsSetting(name), $"docker-compose.yml sets {name}, which the app does not read.");
             Assert.DoesNotContain("change-me", value);
         }
         var api = Compose.Environment("api").ToDictionary(e => e.Name, e => e.Value);
@@ -94,11 +94,11 @@ public sealed class ContainerBuildTests
         Assert.Matches(@"^\$\{POSTGRES_PASSWORD:\?[^}]+\}$", postgres["POSTGRES_PASSWORD"]);
 
         // The connection string names the postgres service and what it creates.
-        var connection = new NpgsqlConnectionStringBuilder(Compose.Substitute(api["ConnectionStrings__Aggregator"], Compose.TestVariables));
+        var connection = new NpgsqlConnectionStringBuilder(ComposeFile.Substitute(api["ConnectionStrings__Aggregator"], ComposeFile.TestVariables));
         Assert.Equal("postgres", connection.Host);
         Assert.Equal(postgres["POSTGRES_DB"], connection.Database);
         Assert.Equal(postgres["POSTGRES_USER"], connection.Username);
-        Assert.Equal(Compose.TestVariables["POSTGRES_PASSWORD"], connection.Password);
+        Assert.Equal(ComposeFile.TestVariables["POSTGRES_PASSWORD"], connection.Password);
 
         // Ports: loopback only, onto the port the image listens on.
         var image = new DockerfileReplay(Repository, "deploy/Dockerfile", Path.GetTempPath());
@@ -135,31 +135,6 @@ public sealed class ContainerBuildTests
     [InlineData("binary/readme.md", false)]
     public void The_dockerignore_keeps_build_output_and_history_out_of_the_context(string path, bool excluded) =>
         Assert.Equal(excluded, DockerIgnore.Load(Path.Combine(Repository, ".dockerignore")).Excludes(path));
-
-    /// <summary>A setting the app reads: a connection string it asks for, a property path of its options, a host variable.</summary>
-    private static bool IsSetting(string variable)
-    {
-        var path = variable.Split("__");
-        if (path is ["ConnectionStrings", "Aggregator"] || variable.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || variable.StartsWith("DOTNET_", StringComparison.Ordinal))
-        {
-            return true;
-        }
-        if (path[0] != AggregatorOptions.Section)
-        {
-            return false;
-        }
-        var type = typeof(AggregatorOptions);
-        foreach (var name in path[1..])
-        {
-            var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null)
-            {
-                return false;
-            }
-            type = property.PropertyType;
-        }
-        return true;
-    }
 
     /// <summary>The exec form of CMD in a HEALTHCHECK: its arguments.</summary>
     private static string[] Exec(string healthCheck)
@@ -221,71 +196,4 @@ public sealed class ContainerBuildTests
         return output;
     }
 
-    private static string FindRepository()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Aggregator.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Aggregator.sln above {AppContext.BaseDirectory}.");
-    }
-
-    /// <summary><c>docker-compose.yml</c> as YAML nodes, with Compose's <c>${VAR:?message}</c> and <c>${VAR:-default}</c>.</summary>
-    private static class Compose
-    {
-        public static readonly IReadOnlyDictionary<string, string> TestVariables = new Dictionary<string, string>
-        {
-            ["POSTGRES_PASSWORD"] = "compose-test-password",
-            ["AGGREGATOR_ADMIN_KEY"] = "compose-test-admin-key",
-        };
-
-        private static readonly Lazy<YamlMappingNode> Root = new(() =>
-        {
-            var yaml = new YamlStream();
-            using var reader = new StringReader(File.ReadAllText(Path.Combine(Repository, "docker-compose.yml")));
-            yaml.Load(reader);
-            return (YamlMappingNode)yaml.Documents[0].RootNode;
-        });
-
-        public static IEnumerable<string> Services() => Map(Root.Value, "services").Children.Keys.Select(k => k.ToString());
-
-        public static IEnumerable<(string Name, string Value)> Environment(string service) =>
-            Map(Service(service), "environment").Children.Select(c => (c.Key.ToString(), c.Value.ToString()));
-
-        public static string[] Sequence(string service, string key) =>
-            Service(service).Children.TryGetValue(key, out var node) ? ((YamlSequenceNode)node).Children.Select(c => c.ToString()).ToArray() : [];
-
-        public static string[] HealthCheck(string service) =>
-            ((YamlSequenceNode)Map(Service(service), "healthcheck")["test"]).Children.Select(c => c.ToString()).ToArray();
-
-        public static string Scalar(string service, params string[] path)
-        {
-            YamlNode node = Service(service);
-            foreach (var key in path)
-            {
-                node = ((YamlMappingNode)node)[key];
-            }
-            return node.ToString();
-        }
-
-        /// <summary>Compose's interpolation: a required variable without a value fails, as <c>docker compose</c> does.</summary>
-        public static string Substitute(string value, IReadOnlyDictionary<string, string> variables) =>
-            Regex.Replace(value, @"\$\{(?<name>[A-Z_]+)(?:(?<op>:\?|:-)(?<arg>[^}]*))?\}", m =>
-            {
-                var name = m.Groups["name"].Value;
-                if (variables.TryGetValue(name, out var set))
-                {
-                    return set;
-                }
-                return m.Groups["op"].Value == ":-" ? m.Groups["arg"].Value
-                    : throw new InvalidOperationException($"{name} is required: {m.Groups["arg"].Value}");
-            });
-
-        private static YamlMappingNode Service(string name) => Map(Map(Root.Value, "services"), name);
-
-        private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node[key];
-    }
 }
