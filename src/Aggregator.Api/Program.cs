@@ -69,7 +69,7 @@ try
     builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     {
         options.ServiceLifetime = ServiceLifetime.Scoped;
-        options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+        options.PipelineBehaviors = [typeof(MessageTelemetryBehavior<,>), typeof(ValidationBehavior<,>)];
     });
     builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
     builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
@@ -92,11 +92,14 @@ try
     builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
     builder.Services.AddScoped<AccessControl>();
     builder.Services.AddAggregatorRateLimits(settings.RateLimits);
+    builder.Services.AddAggregatorTelemetry(settings.Telemetry);
+    builder.Services.AddRequestLog();
+    builder.Services.AddBrowsersAndProxies(settings.Cors, settings.Proxies);
 
     builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
     {
         context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-        context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
     });
     builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -153,9 +156,13 @@ try
         await SampleData.LoadAsync(app.Services, stopSignalled.Token);
     }
 
+    app.UseProxies(settings.Proxies);
+    app.UseHttpLogging();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseRouting();
+    app.UseRequestLogRoute();
+    app.UseBrowserOrigins(settings.Cors);
     app.UseQueryGuard();
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<ConditionalGet>());
     app.UseAuthentication();
@@ -174,8 +181,11 @@ try
     }
     api.MapFeatures();
 
-    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    // Probes come every few seconds from one balancer or supervisor address: a throttled readiness probe would take
+    // the instance out of service, so they are never rate limited (live costs nothing, ready one pooled query).
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
+    app.MapAggregatorTelemetry(settings.Telemetry);
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
     await ((IHost)app).RunAsync(stopSignalled.Token);

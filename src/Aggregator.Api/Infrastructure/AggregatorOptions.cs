@@ -26,6 +26,15 @@ public sealed class AggregatorOptions
 
     /// <summary>Where the private PostgreSQL keeps its data when no connection string is configured.</summary>
     public string? LocalPostgresDirectory { get; set; }
+
+    /// <summary>Section <c>Aggregator:Telemetry</c>: Prometheus scrape endpoint, OTLP export, service name.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>Section <c>Aggregator:Cors</c>: the browser origins allowed to call the API.</summary>
+    public CorsSettings Cors { get; set; } = new();
+
+    /// <summary>Section <c>Aggregator:Proxies</c>: the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
+    public ProxySettings Proxies { get; set; } = new();
 }
 
 /// <summary>

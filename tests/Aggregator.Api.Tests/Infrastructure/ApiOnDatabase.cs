@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Aggregator.Api.Tests.Infrastructure;
 
 /// <summary>The API over HTTP (in-process test server) on a database the test owns: a server of its own, a restored dump.</summary>
-public sealed class ApiOnDatabase(string connectionString, bool migrate) : WebApplicationFactory<Program>
+/// <param name="configure">More of the host's configuration: settings, test services (an in-memory span exporter).</param>
+public sealed class ApiOnDatabase(string connectionString, bool migrate, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -13,6 +14,7 @@ public sealed class ApiOnDatabase(string connectionString, bool migrate) : WebAp
         builder.UseSetting("Aggregator:AdminApiKey", ApiFactory.AdminKey);
         builder.UseSetting("Aggregator:LoadSampleData", "false");
         builder.UseSetting("Aggregator:MigrateOnStart", migrate ? "true" : "false");
+        configure?.Invoke(builder);
     }
 
     public HttpClient Client(string? key = null)
