@@ -66,6 +66,14 @@ try
     builder.Services.AddDbContext<AggregatorDbContext>(options => options
         .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
         .UseSnakeCaseNamingConvention());
+    var readConnectionString = builder.Configuration.GetConnectionString(ServiceDatabase.ReadConnectionStringName);
+    builder.Services.AddSingleton(new ReadDatabase.Standby(string.IsNullOrWhiteSpace(readConnectionString) ? null
+        : new DbContextOptionsBuilder<AggregatorDbContext>()
+            .UseNpgsql(ServiceDatabase.Tuned(readConnectionString))
+            .UseSnakeCaseNamingConvention()
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .Options, settings.ReadReplica.MaxWait));
+    builder.Services.AddScoped<ReadDatabase>();
     builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     {
         options.ServiceLifetime = ServiceLifetime.Scoped;
@@ -113,7 +121,11 @@ try
         json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     });
 
-    builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+    var health = builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+    if (!string.IsNullOrWhiteSpace(readConnectionString))
+    {
+        health.AddNpgSql(readConnectionString, name: "postgres-reads", tags: ["ready"]);
+    }
 
     builder.Services.AddEndpointsApiExplorer();
     builder.Services.AddSwaggerGen(options =>

@@ -27,6 +27,9 @@ public sealed class AggregatorOptions
     /// <summary>Where the private PostgreSQL keeps its data when no connection string is configured.</summary>
     public string? LocalPostgresDirectory { get; set; }
 
+    /// <summary>Section <c>Aggregator:ReadReplica</c>: how reads on a standby (ConnectionStrings:AggregatorRead) keep up.</summary>
+    public ReadReplicaOptions ReadReplica { get; set; } = new();
+
     /// <summary>Section <c>Aggregator:Telemetry</c>: Prometheus scrape endpoint, OTLP export, service name.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 
@@ -35,6 +38,12 @@ public sealed class AggregatorOptions
 
     /// <summary>Section <c>Aggregator:Proxies</c>: the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.</summary>
     public ProxySettings Proxies { get; set; } = new();
+}
+
+public sealed class ReadReplicaOptions
+{
+    /// <summary>How long a rollup computed on the standby waits for it to replay what the primary has; then the primary answers.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>

@@ -8,6 +8,9 @@ public static class ServiceDatabase
 {
     public const string ConnectionStringSetting = "ConnectionStrings:Aggregator";
 
+    /// <summary>The optional connection string of the standby (or standbys) that lag-tolerant queries read from.</summary>
+    public const string ReadConnectionStringName = "AggregatorRead";
+
     /// <summary>The connection string, and the private server started for it (the caller stops it), if one was.</summary>
     public static async Task<(string ConnectionString, LocalPostgres? PrivateServer)> ResolveAsync(WebApplicationBuilder builder, AggregatorOptions settings)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -74,9 +73,9 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             auditBefore = await Body(admin, "/api/v1/audit?agency=bk-wusu");
 
             // The dump is taken while the service runs, as a backup is.
-            await Run("pg_dump", "--format=custom", "--file", DumpPath, "--dbname", Url(source.ConnectionString));
+            await PostgresTools.RunAsync("pg_dump", ["--format=custom", "--file", DumpPath, "--dbname", Url(source.ConnectionString)]);
         }
-        await Run("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", Url(restored!.ConnectionString), DumpPath);
+        await PostgresTools.RunAsync("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", Url(restored!.ConnectionString), DumpPath]);
 
         await using (var api = new ApiOnDatabase(restored.ConnectionString, migrate: true))
         {
@@ -126,27 +125,5 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     {
         var c = new NpgsqlConnectionStringBuilder(connectionString);
         return $"postgresql://{Uri.EscapeDataString(c.Username!)}:{Uri.EscapeDataString(c.Password ?? "")}@{c.Host}:{c.Port}/{Uri.EscapeDataString(c.Database!)}";
-    }
-
-    /// <summary>Runs a PostgreSQL client tool of the machine's newest server binaries (or PATH), failing with its output.</summary>
-    private static async Task Run(string tool, params string[] arguments)
-    {
-        var executable = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(d => Path.Combine(d, "bin", tool)).Where(File.Exists)
-                .OrderByDescending(p => int.TryParse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p))), out var major) ? major : 0)
-                .FirstOrDefault()
-            : null;
-        var start = new ProcessStartInfo(executable ?? tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{tool} exited with {process.ExitCode}: {await errors}{await output}");
     }
 }

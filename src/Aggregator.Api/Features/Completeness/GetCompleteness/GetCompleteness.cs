@@ -60,10 +60,11 @@ public sealed record CompletenessGroup : RegionGroup
     public required IReadOnlyList<string> WithFindings { get; init; }
 }
 
-public sealed class GetCompletenessHandler(AggregatorDbContext db) : IQueryHandler<GetCompleteness, CompletenessResponse>
+public sealed class GetCompletenessHandler(ReadDatabase reads) : IQueryHandler<GetCompleteness, CompletenessResponse>
 {
     public async ValueTask<CompletenessResponse> Handle(GetCompleteness query, CancellationToken cancellationToken)
     {
+        var db = reads.Db;
         var year = query.Year!.Value;
         var groupBy = query.Groups();
         var expected = await db.Agencies.AsNoTracking()

@@ -53,10 +53,12 @@ public sealed record RollupSpec(
 /// for, plus the deltas not folded yet), or from the fact table when no grain holds them (by agency, county × sector).
 /// Either way one query sums the cells and one counts the agency-years expected and the reports submitted.
 /// </summary>
-public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock) : IQueryHandler<GetRollup, RollupResponse>
+public sealed class GetRollupHandler(ReadDatabase reads, TimeProvider clock) : IQueryHandler<GetRollup, RollupResponse>
 {
     public async ValueTask<RollupResponse> Handle(GetRollup request, CancellationToken cancellationToken)
     {
+        // Answers are kept by data version: the database read must hold every change the version counts.
+        var db = await reads.CaughtUpAsync(cancellationToken);
         var query = RollupSpec.From(request);
         var asOf = clock.GetUtcNow();
         var lastYear = ReportYears.LastCompleted(asOf);
@@ -75,7 +77,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
                 query.Metrics.Select(m => m.Code).ToArray(),
                 query.GroupBy.Select(Dimensions.Key).ToArray(),
                 query.Applicants.Select(a => a.Key()).ToArray(),
-                await Named(current.Select(g => g.Row).Order(new RowOrder(query.GroupBy)).ToArray(), cancellationToken),
+                await Named(db, current.Select(g => g.Row).Order(new RowOrder(query.GroupBy)).ToArray(), cancellationToken),
                 asOf,
                 grain?.Name ?? "facts");
         }
@@ -192,7 +194,7 @@ public sealed class GetRollupHandler(AggregatorDbContext db, TimeProvider clock)
 
     private static bool OnlyBlanks(Group group, string code) => group.Row.Blanks[code] == group.Carrying.GetValueOrDefault(code);
 
-    private async Task<RollupRow[]> Named(RollupRow[] rows, CancellationToken cancellationToken)
+    private static async Task<RollupRow[]> Named(AggregatorDbContext db, RollupRow[] rows, CancellationToken cancellationToken)
     {
         var agencyCodes = rows.Select(r => r.Agency).OfType<string>().ToArray();
         var agencyNames = agencyCodes.Length == 0
