@@ -40,6 +40,41 @@ public static class QueryRules
         rule.Must(Output.IsValidLabels).WithMessage((_, l) => $"Unknown labels '{l}'. {Output.LabelsRule}");
 }
 
+/// <summary>A list query: its <c>page</c>, <c>pageSize</c> and <c>cursor</c> parameters (see <see cref="PageRequest"/>).</summary>
+public interface IPagedQuery
+{
+    int? Page { get; }
+    int? PageSize { get; }
+    string? Cursor { get; }
+}
+
+public static class Paging
+{
+    public static PageRequest PageRequest(this IPagedQuery query) => Shared.PageRequest.Of(query.Page, query.PageSize, query.Cursor);
+
+    /// <summary>
+    /// The cursor, when given, must be one this list gave for the same filters (<paramref name="order"/> of the query), and
+    /// comes without page. An empty cursor is none.
+    /// </summary>
+    public static IRuleBuilderOptionsConditions<T, string?> PageCursor<T, TKey>(this IRuleBuilder<T, string?> rule, Func<T, PageCursor<TKey>> order)
+        where T : IPagedQuery where TKey : class, ICursorKey<TKey> =>
+        rule.Custom((cursor, context) =>
+        {
+            if (string.IsNullOrEmpty(cursor))
+            {
+                return;
+            }
+            if (context.InstanceToValidate.Page is not null)
+            {
+                context.AddFailure(Shared.PageCursor.WithPage);
+            }
+            else if (!order(context.InstanceToValidate).TryDecode(cursor, out _, out var error))
+            {
+                context.AddFailure(error!);
+            }
+        });
+}
+
 /// <summary>A query that can answer CSV: its <c>format</c> and <c>labels</c> parameters.</summary>
 public interface IExportable
 {
