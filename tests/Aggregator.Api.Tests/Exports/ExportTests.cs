@@ -224,6 +224,7 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
             walked.Select(i => $"{i["agency"]}|{i["year"]}|{i["revision"]}|{i["contentHash"]}"));
         var cursor = (await (await api.Anonymous().GetAsync($"/api/v1/reports?sector={Sector}&pageSize=4")).Json())["next"]!.GetValue<string>();
         Assert.Equal(csv.Rows, (await Csv($"/api/v1/reports?sector={Sector}&format=csv&cursor={cursor}")).Rows);
+        Assert.Equal(csv.Rows, (await Csv($"/api/v1/reports?sector={Sector}&format=csv&page=2&cursor=not-one")).Rows);
     }
 
     [Theory]

@@ -54,13 +54,14 @@ public static class Paging
 
     /// <summary>
     /// The cursor, when given, must be one this list gave for the same filters (<paramref name="order"/> of the query), and
-    /// comes without page. An empty cursor is none.
+    /// comes without page. An empty cursor is none; a CSV export ignores it, as it does page and pageSize.
     /// </summary>
     public static IRuleBuilderOptionsConditions<T, string?> PageCursor<T, TKey>(this IRuleBuilder<T, string?> rule, Func<T, PageCursor<TKey>> order)
         where T : IPagedQuery where TKey : class, ICursorKey<TKey> =>
         rule.Custom((cursor, context) =>
         {
-            if (string.IsNullOrEmpty(cursor))
+            if (string.IsNullOrEmpty(cursor)
+                || context.InstanceToValidate is IExportable export && Output.IsValidFormat(export.Format) && Output.Of(export.Format, null).IsCsv)
             {
                 return;
             }
