@@ -173,6 +173,7 @@ public sealed class CursorPagingTests(ApiFactory api, ITestOutputHelper output) 
         { "cut short", "CUT" },
         { "one character changed", "CHANGED" },
         { "another version", "VERSION" },
+        { "a NUL in its agency code", "NUL" },
         { "too long", new string('A', 600) },
         { "of another filter", "FOREIGN-YEAR" },
         { "of another metric", "FOREIGN-METRIC" },
@@ -191,6 +192,7 @@ public sealed class CursorPagingTests(ApiFactory api, ITestOutputHelper output) 
             "CUT" => $"/api/v1/cells?{query}&cursor={good[..^3]}",
             "CHANGED" => $"/api/v1/cells?{query}&cursor={good[..20]}{(good[20] == 'A' ? 'B' : 'A')}{good[21..]}",
             "VERSION" => $"/api/v1/cells?{query}&cursor={Reversioned(good)}",
+            "NUL" => $"/api/v1/cells?{query}&cursor={WithCode(good, "cp\0")}",
             "FOREIGN-YEAR" => $"/api/v1/cells?sector={Sector}&year=2021&metric=applications.granted&cursor={good}",
             "FOREIGN-METRIC" => $"/api/v1/cells?sector={Sector}&year=2022&metric=applications.granted,proactive.penalty.decisions&cursor={good}",
             "FOREIGN-LIST" => $"/api/v1/cells?{query}&cursor=" +
@@ -199,6 +201,11 @@ public sealed class CursorPagingTests(ApiFactory api, ITestOutputHelper output) 
             _ => $"/api/v1/cells?{query}&cursor={Uri.EscapeDataString(cursor)}",
         };
 
+        if (cursor == "NUL")
+        {
+            // The same made-up cursor with a plain code is taken: what is refused is the NUL.
+            Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().GetAsync($"/api/v1/cells?{query}&cursor={WithCode(good, "cp-0")}")).StatusCode);
+        }
         var problem = await (await api.Anonymous().GetAsync(url)).Problem(HttpStatusCode.BadRequest);
 
         Assert.True(problem.ErrorKeys().SequenceEqual(new[] { "cursor" }), $"{what}: {problem}");
@@ -209,6 +216,18 @@ public sealed class CursorPagingTests(ApiFactory api, ITestOutputHelper output) 
             "of another filter" or "of another metric" or "of another list" => "another query",
             _ => "does not decode",
         }, message);
+    }
+
+    /// <summary>
+    /// A cursor as a client could make one, well-formed and checked, of this query (the fingerprint of <paramref name="cursor"/>),
+    /// holding <paramref name="code"/> as the agency code: the check is not a signature, so the key itself is checked.
+    /// </summary>
+    private static string WithCode(string cursor, string code)
+    {
+        var bytes = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(cursor);
+        var utf8 = Encoding.UTF8.GetBytes(code);
+        byte[] body = [.. bytes[..9], (byte)(utf8.Length >> 8), (byte)utf8.Length, .. utf8, 0, 0, 0x07, 0xE6, 0, 1, 0, 6];
+        return Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode([.. body, .. System.Security.Cryptography.SHA256.HashData(body)[..4]]);
     }
 
     /// <summary>The cursor with its version byte changed and its check made anew: a well-formed cursor of a version this API does not read.</summary>

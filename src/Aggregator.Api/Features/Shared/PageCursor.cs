@@ -217,14 +217,17 @@ public ref struct CursorReader(ReadOnlySpan<byte> bytes)
     public string String()
     {
         var length = BinaryPrimitives.ReadUInt16BigEndian(Take(2));
+        string text;
         try
         {
-            return StrictUtf8.GetString(Take(length));
+            text = StrictUtf8.GetString(Take(length));
         }
         catch (DecoderFallbackException e)
         {
             throw new FormatException("The cursor holds text that is not UTF-8.", e);
         }
+        // No key holds control characters (codes are [A-Za-z0-9_-]), and PostgreSQL cannot take a NUL in text.
+        return text.Any(char.IsControl) ? throw new FormatException("The cursor holds a control character.") : text;
     }
 
     public Guid Guid() => new(Take(16), bigEndian: true);

@@ -25,6 +25,19 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int? Page, int PageSize, i
     public Paged<TOut> Map<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToArray(), Page, PageSize, Total, Next);
 }
 
+/// <summary>A list query: its <c>page</c>, <c>pageSize</c> and <c>cursor</c> parameters (see <see cref="PageRequest"/>).</summary>
+public interface IPagedQuery
+{
+    int? Page { get; }
+    int? PageSize { get; }
+    string? Cursor { get; }
+}
+
+public static class PagedQuery
+{
+    public static PageRequest PageRequest(this IPagedQuery query) => Shared.PageRequest.Of(query.Page, query.PageSize, query.Cursor);
+}
+
 /// <summary>
 /// The page parameters of a list query. <c>pageSize</c> is clamped, not rejected: 1–1000, default 100. With no
 /// <c>page</c> the list is walked by cursor (<see cref="Cursor"/> null: from the start); with one it is the numbered

@@ -38,19 +38,6 @@ public static class QueryRules
 
     public static IRuleBuilderOptions<T, string?> HeaderLabels<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(Output.IsValidLabels).WithMessage((_, l) => $"Unknown labels '{l}'. {Output.LabelsRule}");
-}
-
-/// <summary>A list query: its <c>page</c>, <c>pageSize</c> and <c>cursor</c> parameters (see <see cref="PageRequest"/>).</summary>
-public interface IPagedQuery
-{
-    int? Page { get; }
-    int? PageSize { get; }
-    string? Cursor { get; }
-}
-
-public static class Paging
-{
-    public static PageRequest PageRequest(this IPagedQuery query) => Shared.PageRequest.Of(query.Page, query.PageSize, query.Cursor);
 
     /// <summary>
     /// The cursor, when given, must be one this list gave for the same filters (<paramref name="order"/> of the query), and
