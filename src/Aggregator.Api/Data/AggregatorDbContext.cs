@@ -85,6 +85,7 @@ public sealed class AggregatorDbContext(DbContextOptions<AggregatorDbContext> op
             key.Property(k => k.DivisionPrefix).HasMaxLength(6);
             key.Property(k => k.IssuedBy).HasMaxLength(36);
             key.HasOne(k => k.Agency).WithMany().HasForeignKey(k => k.AgencyId).OnDelete(DeleteBehavior.Restrict);
+            key.HasIndex(k => new { k.CreatedAt, k.Id }); // the list's order: its pages are ranges of this index
         });
 
         model.Entity<AuditEvent>(audit =>

@@ -20,7 +20,9 @@ public sealed class AgencyListTests(ApiFactory api) : IClassFixture<ApiFactory>
         async Task<string> List(string query)
         {
             var page = await (await client.GetAsync($"/api/v1/agencies?sector={sector}&{query}")).Json();
-            return $"{page["total"]}: {string.Join(",", page["items"]!.AsArray().Select(i => i!["divisionCode"]!.GetValue<string>()).Order())}";
+            Assert.Null(page["next"]); // all of them on the first page
+            var items = page["items"]!.AsArray();
+            return $"{items.Count}: {string.Join(",", items.Select(i => i!["divisionCode"]!.GetValue<string>()).Order())}";
         }
 
         Assert.Equal("5: 321322,650100,654201,654202,654301", await List(""));

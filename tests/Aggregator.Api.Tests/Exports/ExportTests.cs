@@ -185,7 +185,7 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
                 .Select(c => $"{r.Agency}/{r.Year}/2021/{c.Metric.Code}/{c.Applicant?.Key() ?? "null"}/{c.Value?.ToString(CultureInfo.InvariantCulture) ?? "null"}"))
             .ToArray();
 
-        var all = await (await api.Anonymous().GetAsync($"/api/v1/cells?{query}")).Json();
+        var all = await (await api.Anonymous().GetAsync($"/api/v1/cells?{query}&page=1")).Json();
         Assert.Equal(expected.Length, all["total"]!.GetValue<int>());
         Assert.Equal(100, all["pageSize"]!.GetValue<int>());
         string Key(System.Text.Json.Nodes.JsonNode? i) =>
@@ -196,6 +196,35 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
         Assert.Equal(expected.Skip(5).Take(5), page["items"]!.AsArray().Select(Key));
         var clamped = await (await api.Anonymous().GetAsync($"/api/v1/cells?{query}&pageSize=5000")).Json();
         Assert.Equal(1000, clamped["pageSize"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Cells_walked_by_cursor_are_the_csv_export_row_for_row()
+    {
+        // 97 a page: pages end inside a report and inside an agency, and the walk crosses both.
+        var csv = await Csv($"/api/v1/cells?sector={Sector}&format=csv");
+        var walked = await Platform.PagingTests.WalkByCursor(api.Anonymous(), $"/api/v1/cells?sector={Sector}", 97);
+
+        static string Value(string? text) => text is null or "" ? "" : Number(decimal.Parse(text, CultureInfo.InvariantCulture));
+        string Line(System.Text.Json.Nodes.JsonNode i) =>
+            $"{i["agency"]}|{i["agencyName"]}|{i["divisionCode"]}|{i["year"]}|{i["edition"]}|{i["metric"]}|{i["applicant"]?.GetValue<string>()}|" +
+            Value(i["value"]?.GetValue<decimal>().ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(Reports.Sum(r => r.Document.MetricCells.Count()), csv.Rows.Count);
+        Assert.Equal(csv.Rows.Select(r => string.Join("|", r[..7]) + "|" + Value(r[7])), walked.Select(Line));
+    }
+
+    [Fact]
+    public async Task Reports_walked_by_cursor_are_the_csv_export_row_for_row_and_csv_ignores_the_cursor()
+    {
+        var csv = await Csv($"/api/v1/reports?sector={Sector}&format=csv");
+        var walked = await Platform.PagingTests.WalkByCursor(api.Anonymous(), $"/api/v1/reports?sector={Sector}", 4);
+
+        Assert.Equal(Reports.Count, csv.Rows.Count);
+        Assert.Equal(csv.Records.Select(r => $"{r["agency"]}|{r["year"]}|{r["revision"]}|{r["contentHash"]}"),
+            walked.Select(i => $"{i["agency"]}|{i["year"]}|{i["revision"]}|{i["contentHash"]}"));
+        var cursor = (await (await api.Anonymous().GetAsync($"/api/v1/reports?sector={Sector}&pageSize=4")).Json())["next"]!.GetValue<string>();
+        Assert.Equal(csv.Rows, (await Csv($"/api/v1/reports?sector={Sector}&format=csv&cursor={cursor}")).Rows);
+        Assert.Equal(csv.Rows, (await Csv($"/api/v1/reports?sector={Sector}&format=csv&page=2&cursor=not-one")).Rows);
     }
 
     [Theory]

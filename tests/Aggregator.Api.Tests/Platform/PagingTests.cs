@@ -6,24 +6,65 @@ using Aggregator.Domain;
 
 namespace Aggregator.Api.Tests.Platform;
 
-/// <summary>RFC 8288 Link headers on every list that can grow; following them visits every item once.</summary>
+/// <summary>
+/// RFC 8288 Link headers on every list that can grow; following them visits every item once — by cursor (the default)
+/// and by page number (page=N, as before).
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed partial class PagingTests(ApiFactory api)
 {
     [GeneratedRegex("<([^>]*)>;\\s*rel=\"([a-z]+)\"")]
     private static partial Regex LinkPattern();
 
-    private static Dictionary<string, string> Links(HttpResponseMessage response) =>
+    public static Dictionary<string, string> Links(HttpResponseMessage response) =>
         LinkPattern().Matches(string.Join(", ", response.Headers.GetValues("Link")))
             .ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value);
 
     private static int PageOf(string link) => int.Parse(Regex.Match(link, "[?&]page=(\\d+)").Groups[1].Value);
 
-    /// <summary>Follows next from the first page; checks first/prev/last on the way; returns every item seen.</summary>
-    private static async Task<List<JsonNode>> Walk(HttpClient client, string url, int pageSize)
+    private static string With(string url, string parameter) => url + (url.Contains('?') ? "&" : "?") + parameter;
+
+    /// <summary>
+    /// Follows rel="next" from the first page by cursor; checks on the way that page and total are null, that next in the
+    /// body is the cursor the link carries, and that first is the list without cursor. Returns every item seen.
+    /// </summary>
+    public static async Task<List<JsonNode>> WalkByCursor(HttpClient client, string url, int pageSize)
     {
         var items = new List<JsonNode>();
-        var next = url + (url.Contains('?') ? "&" : "?") + $"pageSize={pageSize}";
+        var first = With(url, $"pageSize={pageSize}");
+        var next = first;
+        while (true)
+        {
+            var response = await client.GetAsync(next);
+            Assert.True(response.IsSuccessStatusCode, $"{next}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var page = await response.Json();
+            Assert.Null(page["page"]);
+            Assert.Null(page["total"]);
+            Assert.Equal(pageSize, page["pageSize"]!.GetValue<int>());
+            var links = Links(response);
+            Assert.Equal(first, Uri.UnescapeDataString(links["first"]));
+            Assert.False(links.ContainsKey("prev") || links.ContainsKey("last"), "A walk by cursor links first and next only.");
+            var batch = page["items"]!.AsArray();
+            items.AddRange(batch.Select(i => i!.DeepClone()));
+            if (page["next"]?.GetValue<string>() is not { } cursor)
+            {
+                Assert.False(links.ContainsKey("next"));
+                break;
+            }
+            Assert.Equal(pageSize, batch.Count); // only the last page is short
+            var link = links["next"];
+            Assert.StartsWith(url.Split('?')[0] + "?", link);
+            Assert.Equal(cursor, Regex.Match(link, "[?&]cursor=([^&]*)").Groups[1].Value);
+            next = link;
+        }
+        return items;
+    }
+
+    /// <summary>Follows next by number from page 1; checks first/prev/last on the way; returns every item seen.</summary>
+    private static async Task<List<JsonNode>> WalkByNumber(HttpClient client, string url, int pageSize)
+    {
+        var items = new List<JsonNode>();
+        var next = With(url, $"page=1&pageSize={pageSize}");
         int? total = null;
         var number = 1;
         while (true)
@@ -31,6 +72,7 @@ public sealed partial class PagingTests(ApiFactory api)
             var response = await client.GetAsync(next);
             var page = await response.Json();
             total ??= page["total"]!.GetValue<int>();
+            Assert.Equal(number, page["page"]!.GetValue<int>());
             var last = Math.Max(1, (total.Value + pageSize - 1) / pageSize);
             var links = Links(response);
             Assert.Equal(1, PageOf(links["first"]));
@@ -41,17 +83,27 @@ public sealed partial class PagingTests(ApiFactory api)
                 Assert.Equal(number - 1, PageOf(links["prev"]));
             }
             items.AddRange(page["items"]!.AsArray().Select(i => i!.DeepClone()));
+            Assert.Equal(links.ContainsKey("next"), page["next"] is not null); // a numbered page also gives the cursor to go on from it
             if (!links.TryGetValue("next", out var link))
             {
                 Assert.Equal(last, number);
                 break;
             }
-            Assert.StartsWith(new Uri(url, UriKind.Relative).OriginalString.Split('?')[0], link);
+            Assert.StartsWith(url.Split('?')[0], link);
             next = link;
             number++;
         }
         Assert.Equal(total, items.Count);
         return items;
+    }
+
+    /// <summary>Both walks give the same items, in the same order; returns them.</summary>
+    private static async Task<List<JsonNode>> Walk(HttpClient client, string url, int pageSize)
+    {
+        var byCursor = await WalkByCursor(client, url, pageSize);
+        var byNumber = await WalkByNumber(client, url, pageSize);
+        Assert.Equal(byNumber.Select(i => i.ToJsonString()), byCursor.Select(i => i.ToJsonString()));
+        return byCursor;
     }
 
     [Fact]
@@ -69,10 +121,12 @@ public sealed partial class PagingTests(ApiFactory api)
 
         Assert.Subset(items.Select(i => i["code"]!.GetValue<string>()).ToHashSet(), codes.ToHashSet());
         Assert.Equal(items.Count, items.Select(i => i["code"]!.GetValue<string>()).Distinct().Count());
-        var middle = await api.Anonymous().GetAsync("/api/v1/agencies?division=110105&sector=education&page=2&pageSize=2");
-        var links = Links(middle);
-        Assert.Contains("division=110105", links["next"]);
-        Assert.Contains("sector=education", links["next"]);
+        foreach (var url in new[] { "/api/v1/agencies?division=110105&sector=education&page=2&pageSize=2", "/api/v1/agencies?division=110105&sector=education&pageSize=2" })
+        {
+            var links = Links(await api.Anonymous().GetAsync(url));
+            Assert.Contains("division=110105", links["next"]);
+            Assert.Contains("sector=education", links["next"]);
+        }
     }
 
     [Fact]
@@ -106,6 +160,8 @@ public sealed partial class PagingTests(ApiFactory api)
 
         Assert.Equal(last, PageOf(links["prev"]));
         Assert.False(links.ContainsKey("next"));
-        Assert.Empty((await response.Json())["items"]!.AsArray());
+        var page = await response.Json();
+        Assert.Empty(page["items"]!.AsArray());
+        Assert.Null(page["next"]);
     }
 }

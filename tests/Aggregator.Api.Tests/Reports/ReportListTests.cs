@@ -30,7 +30,7 @@ public sealed class ReportListTests(ApiFactory api) : IClassFixture<ApiFactory>
         {
             var page = await (await api.Anonymous().GetAsync($"/api/v1/reports?sector={sector}&{query}")).Json();
             var items = page["items"]!.AsArray();
-            Assert.Equal(items.Count, page["total"]!.GetValue<int>());
+            Assert.Null(page["next"]); // all of them on the first page
             return items.Select(i => $"{i!["agency"]}/{i["year"]}/r{i["revision"]}/{i["edition"]}/f{i["findingCount"]}").ToArray();
         }
 

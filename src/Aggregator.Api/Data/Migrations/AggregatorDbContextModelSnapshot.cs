@@ -146,6 +146,9 @@ namespace Aggregator.Api.Data.Migrations
                     b.HasIndex("AgencyId")
                         .HasDatabaseName("ix_api_keys_agency_id");
 
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_api_keys_created_at_id");
+
                     b.ToTable("api_keys", (string)null);
                 });
 

@@ -38,6 +38,29 @@ public static class QueryRules
 
     public static IRuleBuilderOptions<T, string?> HeaderLabels<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(Output.IsValidLabels).WithMessage((_, l) => $"Unknown labels '{l}'. {Output.LabelsRule}");
+
+    /// <summary>
+    /// The cursor, when given, must be one this list gave for the same filters (<paramref name="order"/> of the query), and
+    /// comes without page. An empty cursor is none; a CSV export ignores it, as it does page and pageSize.
+    /// </summary>
+    public static IRuleBuilderOptionsConditions<T, string?> PageCursor<T, TKey>(this IRuleBuilder<T, string?> rule, Func<T, PageCursor<TKey>> order)
+        where T : IPagedQuery where TKey : class, ICursorKey<TKey> =>
+        rule.Custom((cursor, context) =>
+        {
+            if (string.IsNullOrEmpty(cursor)
+                || context.InstanceToValidate is IExportable export && Output.IsValidFormat(export.Format) && Output.Of(export.Format, null).IsCsv)
+            {
+                return;
+            }
+            if (context.InstanceToValidate.Page is not null)
+            {
+                context.AddFailure(Shared.PageCursor.WithPage);
+            }
+            else if (!order(context.InstanceToValidate).TryDecode(cursor, out _, out var error))
+            {
+                context.AddFailure(error!);
+            }
+        });
 }
 
 /// <summary>A query that can answer CSV: its <c>format</c> and <c>labels</c> parameters.</summary>

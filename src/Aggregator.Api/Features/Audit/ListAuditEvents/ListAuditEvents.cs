@@ -1,6 +1,7 @@
 using Aggregator.Api.Data;
 using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Api.Features.Shared;
+using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,19 +17,37 @@ public sealed record AuditEventResponse(
 
 /// <param name="From">Events at or after this instant.</param>
 /// <param name="To">Events before this instant.</param>
+/// <param name="Page">A numbered page (from 1), counted with total; costs more the deeper it is. Without it the list is walked by cursor.</param>
+/// <param name="Cursor">Where to continue: the next cursor of the page before (the Link header's rel="next" carries it), with the same filters.</param>
 public sealed record ListAuditEvents(
     [FromQuery(Name = "agency")] string? Agency,
     [FromQuery(Name = "from")] DateTimeOffset? From,
     [FromQuery(Name = "to")] DateTimeOffset? To,
     [FromQuery(Name = "page")] int? Page,
-    [FromQuery(Name = "pageSize")] int? PageSize) : IQuery<Paged<AuditEventResponse>>;
+    [FromQuery(Name = "pageSize")] int? PageSize,
+    [FromQuery(Name = "cursor")] string? Cursor) : IQuery<Paged<AuditEventResponse>>, IPagedQuery;
+
+public sealed class ListAuditEventsValidator : AbstractValidator<ListAuditEvents>
+{
+    public ListAuditEventsValidator()
+    {
+        RuleFor(q => q.Cursor).PageCursor(ListAuditEventsHandler.Order);
+    }
+}
 
 public sealed class ListAuditEventsHandler(AggregatorDbContext db, AccessControl access) : IQueryHandler<ListAuditEvents, Paged<AuditEventResponse>>
 {
-    public async ValueTask<Paged<AuditEventResponse>> Handle(ListAuditEvents query, CancellationToken cancellationToken)
+    public async ValueTask<Paged<AuditEventResponse>> Handle(ListAuditEvents query, CancellationToken cancellationToken) =>
+        await query.PageRequest().ReadAsync(Order(query), after => Events(query, after), e => new AuditPosition(e.Id), cancellationToken);
+
+    /// <summary>The list's order under the query's filters, which its cursors belong to.</summary>
+    public static PageCursor<AuditPosition> Order(ListAuditEvents query) =>
+        new("audit", query.Agency, query.From?.ToUniversalTime(), query.To?.ToUniversalTime());
+
+    /// <summary>The events the caller may read, newest first by id (the primary key), before <paramref name="after"/> when given.</summary>
+    private IQueryable<AuditEventResponse> Events(ListAuditEvents query, AuditPosition? after)
     {
         var caller = access.Caller;
-        var page = PageRequest.Of(query.Page, query.PageSize);
         var events = db.AuditEvents.AsNoTracking();
         if (!caller.IsAdmin)
         {
@@ -48,13 +67,23 @@ public sealed class ListAuditEventsHandler(AggregatorDbContext db, AccessControl
         {
             events = events.Where(e => e.At < to);
         }
-        var total = await events.CountAsync(cancellationToken);
-        var items = await events.OrderByDescending(e => e.Id).Skip(page.Skip).Take(page.PageSize)
+        if (after is not null)
+        {
+            events = events.Where(e => e.Id < after.Id);
+        }
+        return events.OrderByDescending(e => e.Id)
             .Select(e => new AuditEventResponse(e.Id, e.At, e.KeyId, e.Role, e.ClientAddress, e.Action, e.Method, e.Path, e.AgencyCode, e.Year,
                 e.Revision, e.Status, e.Outcome, e.Detail))
-            .ToListAsync(cancellationToken);
-        return new Paged<AuditEventResponse>(items, page.Page, page.PageSize, total);
+            .TagWith("ListAuditEvents");
     }
+}
+
+/// <summary>Where a walk through the audit (newest first) is: the last event's id.</summary>
+public sealed record AuditPosition(long Id) : ICursorKey<AuditPosition>
+{
+    public void Write(CursorWriter writer) => writer.Add(Id);
+
+    public static AuditPosition Read(ref CursorReader reader) => new(reader.Int64());
 }
 
 public static class ListAuditEventsEndpoint
@@ -66,6 +95,7 @@ public static class ListAuditEventsEndpoint
             .WithName("ListAuditEvents")
             .WithSummary("Every write and attempted write, newest first (admin: all; region: agencies inside its division)")
             .RequireAuthorization(Policies.ReadAudit)
+            .ProducesValidationProblem()
             .ProducesProblem(401)
             .ProducesProblem(403);
 }

@@ -12,6 +12,8 @@ namespace Aggregator.Api.Features.Reports.ListReports;
 /// <summary>The latest revision of every report that matches, in list order (agency code, year); a page, or all as CSV.</summary>
 /// <param name="Edition">2019 or 2021.</param>
 /// <param name="HasFindings">true: only reports whose latest revision breaks a consistency rule; false: only those that break none.</param>
+/// <param name="Page">A numbered page (from 1), counted with total; costs more the deeper it is. Without it the list is walked by cursor.</param>
+/// <param name="Cursor">Where to continue: the next cursor of the page before (the Link header's rel="next" carries it), with the same filters.</param>
 public sealed record ListReports(
     [FromQuery(Name = "division")] string? Division,
     [FromQuery(Name = "sector")] string? Sector,
@@ -20,8 +22,9 @@ public sealed record ListReports(
     [FromQuery(Name = "hasFindings")] bool? HasFindings,
     [FromQuery(Name = "page")] int? Page,
     [FromQuery(Name = "pageSize")] int? PageSize,
+    [FromQuery(Name = "cursor")] string? Cursor,
     [FromQuery(Name = "format")] string? Format,
-    [FromQuery(Name = "labels")] string? Labels) : IQuery<Listing<ReportSummary>>, IExportable;
+    [FromQuery(Name = "labels")] string? Labels) : IQuery<Listing<ReportSummary>>, IExportable, IPagedQuery;
 
 public sealed class ListReportsValidator : AbstractValidator<ListReports>
 {
@@ -31,6 +34,7 @@ public sealed class ListReportsValidator : AbstractValidator<ListReports>
         RuleFor(q => q.Sector).SectorCode();
         RuleFor(q => q.Year).QueryYear();
         RuleFor(q => q.Edition).Must(e => e is null || Editions.TryParse(e, out _)).WithMessage("Must be 2019 or 2021.");
+        RuleFor(q => q.Cursor).PageCursor(ListReportsHandler.Order);
         Include(new ExportableValidator());
     }
 }
@@ -55,9 +59,26 @@ public sealed record ReportSummary(
 
 public sealed class ListReportsHandler(AggregatorDbContext db) : IQueryHandler<ListReports, Listing<ReportSummary>>
 {
-    public async ValueTask<Listing<ReportSummary>> Handle(ListReports query, CancellationToken cancellationToken)
+    public async ValueTask<Listing<ReportSummary>> Handle(ListReports query, CancellationToken cancellationToken) =>
+        await Listing<ReportSummary>.Of(query.PageRequest(), Order(query), after => Summaries(query, after), r => new ReportPosition(r.Agency, r.Year),
+            query.Output().IsCsv, cancellationToken);
+
+    /// <summary>The list's order under the query's filters, which its cursors belong to.</summary>
+    public static PageCursor<ReportPosition> Order(ListReports query)
     {
-        var reports = db.Reports.AsNoTracking().Within(ReportFilter.Of(query.Division, query.Sector, query.Year, query.Year));
+        var filter = Filter(query);
+        return new PageCursor<ReportPosition>("reports", filter.Division, filter.Sector, filter.YearFrom, query.Edition, query.HasFindings);
+    }
+
+    private static ReportFilter Filter(ListReports query) => ReportFilter.Of(query.Division, query.Sector, query.Year, query.Year);
+
+    /// <summary>
+    /// The matching reports by agency code and year (unique), after <paramref name="after"/> when given: the agencies' code
+    /// index gives the order and the range after the cursor's code, each agency's reports come from the reports' key.
+    /// </summary>
+    private IQueryable<ReportSummary> Summaries(ListReports query, ReportPosition? after)
+    {
+        var reports = db.Reports.AsNoTracking().Within(Filter(query));
         if (query.Edition is { } edition)
         {
             reports = reports.Where(r => r.CurrentRevision!.Edition == edition);
@@ -66,13 +87,27 @@ public sealed class ListReportsHandler(AggregatorDbContext db) : IQueryHandler<L
         {
             reports = hasFindings ? reports.Where(r => r.CurrentRevision!.FindingCount > 0) : reports.Where(r => r.CurrentRevision!.FindingCount == 0);
         }
-        var summaries = reports
+        if (after is not null)
+        {
+            // The row comparison is the keyset condition; the code alone is what the agencies' index takes as a range.
+            reports = reports.Where(r => string.Compare(r.Agency.Code, after.Agency) >= 0
+                                         && EF.Functions.GreaterThan(ValueTuple.Create(r.Agency.Code, r.Year), ValueTuple.Create(after.Agency, after.Year)));
+        }
+        return reports
             .OrderBy(r => r.Agency.Code).ThenBy(r => r.Year)
             .Select(r => new ReportSummary(r.Agency.Code, r.Agency.Name, r.Agency.DivisionCode, r.Agency.Sector, r.Year,
                 r.CurrentRevision!.Edition, r.CurrentRevision.Number, r.CurrentRevision.SubmittedAt, r.CurrentRevision.ContentHash,
-                r.CurrentRevision.FindingCount));
-        return await Listing<ReportSummary>.Of(summaries, PageRequest.Of(query.Page, query.PageSize), query.Output().IsCsv, cancellationToken);
+                r.CurrentRevision.FindingCount))
+            .TagWith("ListReports");
     }
+}
+
+/// <summary>Where a walk through the reports is: the last report's agency code and year.</summary>
+public sealed record ReportPosition(string Agency, int Year) : ICursorKey<ReportPosition>
+{
+    public void Write(CursorWriter writer) => writer.Add(Agency).Add(Year);
+
+    public static ReportPosition Read(ref CursorReader reader) => new(reader.String(), reader.Int32());
 }
 
 public static class ListReportsEndpoint
@@ -87,6 +122,8 @@ public static class ListReportsEndpoint
             })
             .WithName("ListReports")
             .WithSummary("List the latest revision of every report, filtered and paged")
-            .WithDescription("format=csv streams every matching report (page and pageSize are ignored); labels=zh gives the CSV Chinese headers.")
+            .WithDescription("JSON is paged: walked by cursor (next in the answer and the Link header; any page costs the same), or by page " +
+                             "number (counted, costs more the deeper it is). format=csv streams every matching report (page, pageSize and " +
+                             "cursor are ignored); labels=zh gives the CSV Chinese headers.")
             .ProducesValidationProblem();
 }
