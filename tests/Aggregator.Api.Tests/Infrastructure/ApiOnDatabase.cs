@@ -17,9 +17,10 @@ public sealed class ApiOnDatabase(string connectionString, bool migrate, Action<
         configure?.Invoke(builder);
     }
 
-    public HttpClient Client(string? key = null)
+    /// <param name="handlers">Between the client and the server, e.g. <see cref="TraceTags"/>.</param>
+    public HttpClient Client(string? key = null, params DelegatingHandler[] handlers)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(handlers);
         if (key is not null)
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", key);

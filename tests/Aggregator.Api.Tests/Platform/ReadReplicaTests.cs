@@ -12,7 +12,7 @@ namespace Aggregator.Api.Tests.Platform;
 
 /// <summary>
 /// The API on a primary and a streaming standby of it (<c>ConnectionStrings:AggregatorRead</c>), both real servers
-/// from the machine's binaries: rollups and completeness are read on the standby — the database calls under their
+/// from the machine's binaries: rollups, completeness, lists and exports are read on the standby — the database calls under their
 /// query spans go to its port, and it is in recovery — while writes go to the primary; a rollup right after each
 /// correction already holds it (the standby has caught up before a kept answer is made), equal to sums computed from
 /// the documents sent; a standby that stops replaying has the primary answer instead (never a stale kept answer); and
@@ -23,6 +23,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
     private const string Rollup = "/api/v1/rollups?metric=proactive.penalty.decisions&groupBy=prefecture,year";
 
     private readonly List<Activity> spans = [];
+    private readonly TraceTags traces = new();
     private StreamingStandby? cluster;
 
     public async Task InitializeAsync() => cluster = await StreamingStandby.StartAsync();
@@ -48,7 +49,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
             builder.UseSetting("Aggregator:ReadReplica:MaxWait", "00:00:00.200");
             builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         });
-        var admin = api.Client(ApiFactory.AdminKey);
+        var admin = api.Client(ApiFactory.AdminKey, traces);
 
         var documents = new Dictionary<string, (string Prefecture, ReportDocument Document)>();
         foreach (var (agency, division) in new[] { ("rr-wusu", "654202"), ("rr-tacheng", "654201"), ("rr-huaian", "320800") })
@@ -68,7 +69,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
             var report = await (await admin.GetAsync("/api/v1/agencies/rr-wusu/reports/2021")).Json();
             Assert.Equal(revision, report["revision"]!.GetValue<int>());
 
-            var rows = (await (await api.Client().GetAsync(Rollup)).Json())["rows"]!.AsArray();
+            var rows = (await (await admin.GetAsync(Rollup)).Json())["rows"]!.AsArray();
             foreach (var prefecture in documents.Values.Select(d => d.Prefecture).Distinct())
             {
                 var expected = documents.Values.Where(d => d.Prefecture == prefecture).Sum(d => d.Document.Get("proactive.penalty.decisions") ?? 0);
@@ -76,13 +77,21 @@ public sealed class ReadReplicaTests : IAsyncLifetime
                 Assert.Equal(expected, row["values"]!["proactive.penalty.decisions"]!.GetValue<decimal>());
             }
         }
-        Assert.Equal(HttpStatusCode.OK, (await api.Client().GetAsync("/api/v1/completeness?year=2021&division=65")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/completeness?year=2021&division=65")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/reports?division=65")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/cells?division=6542&year=2021")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/agencies?division=65")).StatusCode);
 
         // Rollups read the standby; one that finds it more than MaxWait behind (a busy machine) reads the primary instead.
         var rollupCalls = await CallsUnder("GetRollup");
         Assert.Contains(standbyPort, rollupCalls);
         Assert.All(rollupCalls, port => Assert.Contains(port, new[] { standbyPort, primaryPort }));
-        Assert.All(await CallsUnder("GetCompleteness"), port => Assert.Equal(standbyPort, port));
+        foreach (var query in new[] { "GetCompleteness", "ListReports", "ExportCells", "ListAgencies" })
+        {
+            var calls = await CallsUnder(query);
+            Assert.NotEmpty(calls);
+            Assert.True(calls.All(port => port == standbyPort), $"{query}: {string.Join(",", calls)}");
+        }
         Assert.All(await CallsUnder("SubmitReport"), port => Assert.Equal(primaryPort, port));
         Assert.All(await CallsUnder("GetReport"), port => Assert.Equal(primaryPort, port));
 
@@ -92,7 +101,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         var (wusu, paused) = documents["rr-wusu"];
         paused.Set("proactive.penalty.decisions", null, (paused.Get("proactive.penalty.decisions") ?? 0) + 1000);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutReport("rr-wusu", 2021, paused)).StatusCode);
-        var answer = (await (await api.Client().GetAsync(Rollup)).Json())["rows"]!.AsArray()
+        var answer = (await (await admin.GetAsync(Rollup)).Json())["rows"]!.AsArray()
             .Single(r => r!["prefecture"]!.GetValue<string>() == wusu && r["year"]!.GetValue<int>() == 2021)!;
         var expectedNow = documents.Values.Where(d => d.Prefecture == wusu).Sum(d => d.Document.Get("proactive.penalty.decisions") ?? 0);
         Assert.Equal(expectedNow, answer["values"]!["proactive.penalty.decisions"]!.GetValue<decimal>());
@@ -113,7 +122,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
     private async Task<List<int>> CallsUnder(string message, int from = 0)
     {
         await Task.Delay(200); // spans end a moment after their answers
-        var ended = spans.ToArray()[from..]; // the exporter adds as spans end: a copy, not an enumeration
+        var ended = spans.ToArray()[from..].Where(traces.Holds).ToArray(); // a copy (the exporter adds as spans end), of this test's traces
         var parents = ended.Where(s => s.Source.Name == "Aggregator" && s.DisplayName == message).Select(s => s.SpanId).ToHashSet();
         Assert.NotEmpty(parents);
         return ended.Where(s => s.Source.Name == "Npgsql" && parents.Contains(s.ParentSpanId) && !IsPrimaryPosition(s))

@@ -17,6 +17,7 @@ namespace Aggregator.Api.Tests.Platform;
 public sealed class TelemetryTests : IAsyncLifetime
 {
     private readonly List<Activity> spans = [];
+    private readonly TraceTags traces = new();
     private TestDatabase? database;
 
     public async Task InitializeAsync() => database = await TestDatabase.CreateAsync();
@@ -29,11 +30,12 @@ public sealed class TelemetryTests : IAsyncLifetime
         await using var api = new ApiOnDatabase(database!.ConnectionString, migrate: true, builder =>
             builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
         var admin = api.Client(ApiFactory.AdminKey);
+        var client = api.Client(null, traces);
         await admin.RegisterAgency("otel-pingtan", "350128", "government");
         Assert.Equal(HttpStatusCode.Created, (await admin.PutReport("otel-pingtan", 2021, ReportFixtures.DocumentJson("pingtan-2021"))).StatusCode);
         var seen = spans.Count;
 
-        using var rollup = await api.Client().GetAsync("/api/v1/rollups?metric=proactive.penalty.decisions&groupBy=year");
+        using var rollup = await client.GetAsync("/api/v1/rollups?metric=proactive.penalty.decisions&groupBy=year");
         Assert.Equal(HttpStatusCode.OK, rollup.StatusCode);
         var server = await SpanOf(s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("http.route") == "/api/v1/rollups", seen);
         var query = await SpanOf(s => s.Source.Name == "Aggregator" && s.DisplayName == "GetRollup", seen);
@@ -43,7 +45,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         var call = await SpanOf(s => s.Source.Name == "Npgsql" && s.TraceId == server.TraceId, seen);
         Assert.Equal(query.SpanId, call.ParentSpanId);
 
-        using var refused = await api.Client().GetAsync("/api/v1/rollups?metric=no.such.metric&groupBy=year");
+        using var refused = await client.GetAsync("/api/v1/rollups?metric=no.such.metric&groupBy=year");
         var problem = await refused.Problem(HttpStatusCode.BadRequest);
         var refusedSpan = await SpanOf(s => s.Kind == ActivityKind.Server && s.TraceId.ToHexString() == problem["traceId"]!.GetValue<string>());
         Assert.Equal(400, refusedSpan.GetTagItem("http.response.status_code"));
@@ -111,11 +113,11 @@ public sealed class TelemetryTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Spans end as their work ends, a moment after the answer: wait for the one looked for (in a copy: the exporter
-    /// adds to the list as spans end).
+    /// Spans end as their work ends, a moment after the answer: wait for the one looked for, among this test's traces
+    /// (in a copy: the exporter adds to the list as spans end).
     /// </summary>
     private async Task<Activity> SpanOf(Func<Activity, bool> match, int from = 0) =>
-        await Eventually(() => spans.ToArray()[from..].FirstOrDefault(match)) ?? throw new Xunit.Sdk.XunitException("No such span.");
+        await Eventually(() => spans.ToArray()[from..].Where(traces.Holds).FirstOrDefault(match)) ?? throw new Xunit.Sdk.XunitException("No such span.");
 
     private static async Task<T?> Eventually<T>(Func<T?> probe)
     {

@@ -28,8 +28,10 @@ public sealed class ListAgenciesValidator : AbstractValidator<ListAgencies>
     }
 }
 
-public sealed class ListAgenciesHandler(AggregatorDbContext db) : IQueryHandler<ListAgencies, Paged<AgencyResponse>>
+public sealed class ListAgenciesHandler(ReadDatabase reads) : IQueryHandler<ListAgencies, Paged<AgencyResponse>>
 {
+    private readonly AggregatorDbContext db = reads.Db; // lists read a standby when one is configured
+
     public async ValueTask<Paged<AgencyResponse>> Handle(ListAgencies query, CancellationToken cancellationToken) =>
         await query.PageRequest().ReadAsync(Order(query), after => Agencies(query, after), a => new AgencyPosition(a.Code), cancellationToken);
 

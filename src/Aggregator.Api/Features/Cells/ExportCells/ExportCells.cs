@@ -54,8 +54,10 @@ public sealed record CellRow(
         [Agency, AgencyName, DivisionCode, CsvWriter.Format(Year), Edition, Metric, Applicant, CsvWriter.Format(Value)];
 }
 
-public sealed class ExportCellsHandler(AggregatorDbContext db) : IQueryHandler<ExportCells, Listing<CellRow>>
+public sealed class ExportCellsHandler(ReadDatabase reads) : IQueryHandler<ExportCells, Listing<CellRow>>
 {
+    private readonly AggregatorDbContext db = reads.Db; // lists read a standby when one is configured
+
     public async ValueTask<Listing<CellRow>> Handle(ExportCells query, CancellationToken cancellationToken)
     {
         var stored = await Listing<StoredCell>.Of(query.PageRequest(), Order(query), after => Cells(query, after), c => c.Key,

@@ -57,8 +57,10 @@ public sealed record ReportSummary(
     ];
 }
 
-public sealed class ListReportsHandler(AggregatorDbContext db) : IQueryHandler<ListReports, Listing<ReportSummary>>
+public sealed class ListReportsHandler(ReadDatabase reads) : IQueryHandler<ListReports, Listing<ReportSummary>>
 {
+    private readonly AggregatorDbContext db = reads.Db; // lists read a standby when one is configured
+
     public async ValueTask<Listing<ReportSummary>> Handle(ListReports query, CancellationToken cancellationToken) =>
         await Listing<ReportSummary>.Of(query.PageRequest(), Order(query), after => Summaries(query, after), r => new ReportPosition(r.Agency, r.Year),
             query.Output().IsCsv, cancellationToken);
