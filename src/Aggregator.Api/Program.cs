@@ -143,7 +143,9 @@ try
         options.MapType<Aggregator.Domain.ReportDocument>(ReportDocumentSchemas.Reference);
         options.DocumentFilter<ReportDocumentSchemas>();
         options.OperationFilter<ApiKeyOperationFilter>();
-        options.OperationFilter<CsvResponseFilter>();
+        options.OperationFilter<CsvExportFilter>();
+        options.OperationFilter<QueryParameterFilter>();
+        options.DocumentFilter<DocumentInfoFilter>();
         options.OperationFilter<ServiceResponsesFilter>();
         options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
         {

@@ -75,6 +75,29 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
 
     private async Task<CsvBody> Csv(string url) => await CsvBody.Read(await api.Anonymous().GetAsync(url));
 
+    [Theory]
+    [InlineData("/api/v1/rollups", "metric=proactive.penalty.decisions&groupBy=prefecture&groupBy=year&sector=transport&labels=zh")]
+    [InlineData("/api/v1/cells", "division=6542&year=2021&metric=proactive.penalty.decisions")]
+    [InlineData("/api/v1/reports", "division=65&sector=transport")]
+    [InlineData("/api/v1/completeness", "year=2021&division=65&groupBy=county")]
+    public async Task The_csv_twin_of_a_query_answers_what_format_csv_does_with_a_tag_of_its_own(string path, string query)
+    {
+        var client = api.Anonymous();
+        using var twin = await client.GetAsync($"{path}.csv?{query}");
+        using var format = await client.GetAsync($"{path}?{query}&format=csv");
+        using var json = await client.GetAsync($"{path}?{query}");
+        Assert.Equal(HttpStatusCode.OK, twin.StatusCode);
+        Assert.Equal("text/csv", twin.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(await format.Content.ReadAsByteArrayAsync(), await twin.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
+        Assert.NotEqual(json.Headers.ETag, twin.Headers.ETag);
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, $"{path}.csv?{query}");
+        revalidate.Headers.IfNoneMatch.Add(twin.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(revalidate)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{path}.csv?{query}&labels=klingon")).StatusCode);
+    }
+
     [Fact]
     public async Task Rollup_csv_has_a_bom_one_code_header_and_the_sums_with_blank_counts()
     {

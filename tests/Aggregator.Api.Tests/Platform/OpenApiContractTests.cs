@@ -45,4 +45,54 @@ public sealed class OpenApiContractTests(ApiFactory api)
         Assert.Equal("apiKey", document["components"]!["securitySchemes"]!["ApiKey"]!["type"]!.GetValue<string>());
         Assert.NotNull(document["paths"]!["/api/v1/agencies/{code}/reports/{year}"]!["put"]!["security"]);
     }
+
+    [Fact]
+    public async Task Every_answer_has_one_media_type_so_a_generated_client_types_it_and_every_query_has_its_csv_twin()
+    {
+        var document = JsonNode.Parse(await api.Anonymous().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var paths = document["paths"]!.AsObject();
+        foreach (var (path, item) in paths)
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                foreach (var (status, response) in operation!["responses"]!.AsObject())
+                {
+                    var types = response!["content"]?.AsObject().Select(c => c.Key).ToArray() ?? [];
+                    Assert.True(types.Length <= 1, $"{method.ToUpperInvariant()} {path} {status} has {string.Join(", ", types)}: a generated client would type it as a union.");
+                }
+            }
+        }
+        foreach (var query in new[] { "/api/v1/rollups", "/api/v1/cells", "/api/v1/reports", "/api/v1/completeness" })
+        {
+            var json = paths[query]!["get"]!;
+            var csv = paths[query + ".csv"]!["get"]!;
+            Assert.Equal(["application/json"], json["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key));
+            Assert.Equal(["text/csv"], csv["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key));
+            Assert.True(json["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "format")!["deprecated"]!.GetValue<bool>());
+            var csvParameters = csv["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToHashSet();
+            Assert.DoesNotContain("format", csvParameters);
+            Assert.DoesNotContain("cursor", csvParameters);
+        }
+    }
+
+    [Fact]
+    public async Task Closed_query_parameters_list_their_values_and_public_operations_need_no_key()
+    {
+        var document = JsonNode.Parse(await api.Anonymous().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var rollup = document["paths"]!["/api/v1/rollups"]!["get"]!["parameters"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!);
+        Assert.True(rollup["metric"]["required"]!.GetValue<bool>());
+        Assert.Contains("proactive.penalty.decisions", rollup["metric"]["schema"]!["items"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(Domain.Dimensions.All.Select(Domain.Dimensions.Key), rollup["groupBy"]["schema"]!["items"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["previousYear"], rollup["compare"]["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        var completeness = document["paths"]!["/api/v1/completeness"]!["get"]!["parameters"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!);
+        Assert.Equal(Domain.Dimensions.Regional.Select(Domain.Dimensions.Key), completeness["groupBy"]["schema"]!["items"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.True(completeness["year"]["required"]!.GetValue<bool>());
+
+        // Public reads inherit the document's security: no key, or a key.
+        var security = document["security"]!.AsArray();
+        Assert.Contains(security, r => r!.AsObject().Count == 0);
+        Assert.Null(document["paths"]!["/api/v1/rollups"]!["get"]!["security"]);
+        Assert.NotEmpty(document["servers"]!.AsArray());
+        Assert.All(document["tags"]!.AsArray(), t => Assert.False(string.IsNullOrWhiteSpace(t!["description"]?.GetValue<string>())));
+    }
 }

@@ -11,7 +11,7 @@ public static class ReportEndpoints
         DiffRevisions.DiffRevisionsEndpoint.Map(agencyReports);
         CompareReports.CompareReportsEndpoint.Map(agencyReports);
         var reports = api.MapGroup("/reports").WithTags("Reports");
-        ListReports.ListReportsEndpoint.Map(reports);
+        ListReports.ListReportsEndpoint.Map(api);
         SubmitReports.SubmitReportsEndpoint.Map(reports);
     }
 }

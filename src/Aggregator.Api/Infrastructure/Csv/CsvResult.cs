@@ -1,6 +1,3 @@
-using System.Reflection;
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace Aggregator.Api.Infrastructure.Csv;
 
 /// <summary>A column of a CSV export: its code (the JSON property) and its Chinese header for <c>labels=zh</c>.</summary>
@@ -8,11 +5,10 @@ public sealed record CsvColumn(string Code, string Zh);
 
 /// <summary>
 /// A CSV answer, written row by row to the response as the rows arrive (<c>text/csv; charset=utf-8</c>, one header row).
-/// An endpoint that may return it is marked with <see cref="ProducesCsvMetadata"/>, which puts text/csv beside JSON
-/// in the OpenAPI document.
+/// The contract lists it on the CSV twins of queries only (<see cref="CsvExport"/>).
 /// </summary>
 public sealed class CsvResult(string fileName, IReadOnlyList<CsvColumn> columns, HeaderLabels labels, IAsyncEnumerable<IEnumerable<string?>> rows)
-    : IResult, IEndpointMetadataProvider
+    : IResult
 {
     public const string ContentType = "text/csv; charset=utf-8";
 
@@ -34,12 +30,4 @@ public sealed class CsvResult(string fileName, IReadOnlyList<CsvColumn> columns,
             await csv.WriteRowAsync(row);
         }
     }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => builder.Metadata.Add(new ProducesCsvMetadata());
 }
-
-/// <summary>
-/// The endpoint's 200 may be text/csv as well as JSON. Not a produces-response-type metadata: a second one for 200
-/// would replace the JSON schema in the OpenAPI document rather than add to it.
-/// </summary>
-public sealed class ProducesCsvMetadata;

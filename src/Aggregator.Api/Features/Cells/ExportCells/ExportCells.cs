@@ -130,21 +130,29 @@ public sealed record CellPosition(string Agency, int Year, short MetricId, short
 
 public static class ExportCellsEndpoint
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/cells", async Task<Results<Ok<Paged<CellRow>>, CsvResult>> ([AsParameters] ExportCells query, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var cells = await mediator.Send(query, cancellationToken);
-                return cells.All is { } all
-                    ? new CsvResult("cells.csv", CellRow.Columns, query.Output().Labels, all.Select(c => c.CsvFields()))
-                    : TypedResults.Ok(cells.Page!);
-            })
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/cells", Answer)
             .WithTags("Cells")
             .WithName("ExportCells")
             .WithSummary("Every cell of the latest revision of every report, in long form: one row per agency, year, metric and applicant column")
             .WithDescription("metric repeats (or takes a comma-separated list); division is a 2-, 4- or 6-digit prefix. JSON is paged: " +
                              "walked by cursor (next in the answer and the Link header; any page costs the same), or by page number (counted, " +
-                             "costs more the deeper it is). format=csv streams every matching cell (page, pageSize and cursor are ignored), " +
-                             "labels=zh gives Chinese headers. " +
+                             "costs more the deeper it is). Every matching cell as CSV: GET /api/v1/cells.csv. " +
                              "A blank cell has value null (an empty CSV field), never 0.")
             .ProducesValidationProblem();
+        api.MapGet(CsvExport.PathOf("/cells"), ([AsParameters] ExportCells query, IMediator mediator, CancellationToken cancellationToken) =>
+                Answer(query with { Format = "csv" }, mediator, cancellationToken))
+            .WithTags("Cells")
+            .AsCsvExport("ExportCellsCsv", "Every matching cell as CSV")
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<Results<Ok<Paged<CellRow>>, CsvResult>> Answer([AsParameters] ExportCells query, IMediator mediator, CancellationToken cancellationToken)
+    {
+        var cells = await mediator.Send(query, cancellationToken);
+        return cells.All is { } all
+            ? new CsvResult("cells.csv", CellRow.Columns, query.Output().Labels, all.Select(c => c.CsvFields()))
+            : TypedResults.Ok(cells.Page!);
+    }
 }

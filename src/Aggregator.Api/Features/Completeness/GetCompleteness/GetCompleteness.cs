@@ -134,17 +134,28 @@ public sealed class GetCompletenessHandler(ReadDatabase reads) : IQueryHandler<G
 
 public static class GetCompletenessEndpoint
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/completeness", async Task<Results<Ok<CompletenessResponse>, CsvResult>> ([AsParameters] GetCompleteness query, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var completeness = await mediator.Send(query, cancellationToken);
-                var output = query.Output();
-                return output.IsCsv ? CompletenessCsv.Result(query.Groups(), completeness, output.Labels) : TypedResults.Ok(completeness);
-            })
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/completeness", Answer)
             .WithTags("Completeness")
             .WithName("GetCompleteness")
             .WithSummary("Who has reported for a year: expected, submitted, missing, late and with findings, per group")
             .WithDescription("groupBy: province, prefecture, county or sector (repeat or comma-separate; none: one group). " +
-                             "format=csv answers CSV (labels=zh: Chinese headers). Late means the first revision arrived after 31 January (departments) or 31 March (people's governments) of the following year, Beijing time.")
+                             "The same as CSV: GET /api/v1/completeness.csv. Late means the first revision arrived after 31 January (departments) " +
+                             "or 31 March (people's governments) of the following year, Beijing time.")
             .ProducesValidationProblem();
+        api.MapGet(CsvExport.PathOf("/completeness"), ([AsParameters] GetCompleteness query, IMediator mediator, CancellationToken cancellationToken) =>
+                Answer(query with { Format = "csv" }, mediator, cancellationToken))
+            .WithTags("Completeness")
+            .AsCsvExport("GetCompletenessCsv", "The same completeness as CSV")
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<Results<Ok<CompletenessResponse>, CsvResult>> Answer(
+        [AsParameters] GetCompleteness query, IMediator mediator, CancellationToken cancellationToken)
+    {
+        var completeness = await mediator.Send(query, cancellationToken);
+        var output = query.Output();
+        return output.IsCsv ? CompletenessCsv.Result(query.Groups(), completeness, output.Labels) : TypedResults.Ok(completeness);
+    }
 }

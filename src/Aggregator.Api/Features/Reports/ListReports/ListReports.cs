@@ -114,18 +114,27 @@ public sealed record ReportPosition(string Agency, int Year) : ICursorKey<Report
 
 public static class ListReportsEndpoint
 {
-    public static void Map(IEndpointRouteBuilder reports) =>
-        reports.MapGet("/", async Task<Results<Ok<Paged<ReportSummary>>, CsvResult>> ([AsParameters] ListReports query, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var listing = await mediator.Send(query, cancellationToken);
-                return listing.All is { } all
-                    ? new CsvResult("reports.csv", ReportSummary.Columns, query.Output().Labels, all.Select(r => r.CsvFields()))
-                    : TypedResults.Ok(listing.Page!);
-            })
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/reports", Answer)
+            .WithTags("Reports")
             .WithName("ListReports")
             .WithSummary("List the latest revision of every report, filtered and paged")
             .WithDescription("JSON is paged: walked by cursor (next in the answer and the Link header; any page costs the same), or by page " +
-                             "number (counted, costs more the deeper it is). format=csv streams every matching report (page, pageSize and " +
-                             "cursor are ignored); labels=zh gives the CSV Chinese headers.")
+                             "number (counted, costs more the deeper it is). Every matching report as CSV: GET /api/v1/reports.csv.")
             .ProducesValidationProblem();
+        api.MapGet(CsvExport.PathOf("/reports"), ([AsParameters] ListReports query, IMediator mediator, CancellationToken cancellationToken) =>
+                Answer(query with { Format = "csv" }, mediator, cancellationToken))
+            .WithTags("Reports")
+            .AsCsvExport("ListReportsCsv", "Every matching report as CSV")
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<Results<Ok<Paged<ReportSummary>>, CsvResult>> Answer([AsParameters] ListReports query, IMediator mediator, CancellationToken cancellationToken)
+    {
+        var listing = await mediator.Send(query, cancellationToken);
+        return listing.All is { } all
+            ? new CsvResult("reports.csv", ReportSummary.Columns, query.Output().Labels, all.Select(r => r.CsvFields()))
+            : TypedResults.Ok(listing.Page!);
+    }
 }

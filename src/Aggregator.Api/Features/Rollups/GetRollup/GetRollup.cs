@@ -67,33 +67,46 @@ public sealed class GetRollupValidator : AbstractValidator<GetRollup>
 
 public static class GetRollupEndpoint
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/rollups", async Task<Results<JsonBytesResult<RollupResponse>, CsvResult, StatusCodeHttpResult>> (
-                [AsParameters] GetRollup query, RollupCache cache, HttpContext http, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                // A held answer whose data has not changed is checked against If-None-Match before any work.
-                var answer = cache.Current(query);
-                if (answer is null || !ConditionalGet.Matches(http.Request, answer.ETag))
-                {
-                    answer ??= await cache.ComputeAsync(query, async q => await mediator.Send(q, cancellationToken));
-                }
-                http.Response.Headers.ETag = answer.ETag;
-                if (ConditionalGet.Matches(http.Request, answer.ETag))
-                {
-                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-                }
-                var output = query.Output();
-                return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), answer.Response, output.Labels) : new JsonBytesResult<RollupResponse>(answer.Json);
-            })
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/rollups", Answer)
             .WithTags("Rollups")
             .WithName("GetRollup")
             .WithSummary("Sum metrics over the latest revision of every report, grouped")
             .WithDescription("metric and groupBy repeat (or take comma-separated lists). groupBy: province, prefecture, county, agency, sector, year, applicant. " +
                              "division filters by a 2-, 4- or 6-digit prefix; applicant picks the column of part 三 metrics (default total). " +
                              "compare=previousYear adds to each row the same group's values one year earlier (previous) and the change; it needs year in groupBy " +
-                             "or a single year (yearFrom = yearTo). format=csv answers CSV (labels=zh: Chinese headers). Answers are kept by data version: " +
+                             "or a single year (yearFrom = yearTo). The same as CSV: GET /api/v1/rollups.csv. Answers are kept by data version: " +
                              "a repeat while nothing it reads has changed, and If-None-Match with its tag (304), cost no database work.")
             .WithMetadata(new OwnsEntityTagMetadata())
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem();
+        api.MapGet(CsvExport.PathOf("/rollups"), ([AsParameters] GetRollup query, RollupCache cache, HttpContext http, IMediator mediator, CancellationToken cancellationToken) =>
+                Answer(query with { Format = "csv" }, cache, http, mediator, cancellationToken))
+            .WithTags("Rollups")
+            .AsCsvExport("GetRollupCsv", "The same rollup as CSV")
+            .WithMetadata(new OwnsEntityTagMetadata())
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<Results<JsonBytesResult<RollupResponse>, CsvResult, StatusCodeHttpResult>> Answer(
+        [AsParameters] GetRollup query, RollupCache cache, HttpContext http, IMediator mediator, CancellationToken cancellationToken)
+    {
+        // A held answer whose data has not changed is checked against If-None-Match before any work.
+        var answer = cache.Current(query);
+        if (answer is null || !ConditionalGet.Matches(http.Request, answer.ETag))
+        {
+            answer ??= await cache.ComputeAsync(query, async q => await mediator.Send(q, cancellationToken));
+        }
+        var output = query.Output();
+        // The CSV is another representation of the same answer: another tag.
+        var tag = output.IsCsv ? answer.ETag.Insert(answer.ETag.Length - 1, output.Labels == HeaderLabels.Zh ? "-csv-zh" : "-csv") : answer.ETag;
+        http.Response.Headers.ETag = tag;
+        if (ConditionalGet.Matches(http.Request, tag))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), answer.Response, output.Labels) : new JsonBytesResult<RollupResponse>(answer.Json);
+    }
 }
