@@ -149,6 +149,56 @@ public sealed class PrivateDatabaseTests : IAsyncLifetime
         Assert.Equal("still here", await new NpgsqlCommand("SELECT note FROM kept", again).ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_restart_after_its_postmaster_is_killed_waits_for_the_busy_backend_it_left_and_keeps_what_was_committed()
+    {
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "killed"));
+        await using var server = await LocalPostgres.StartAsync(folder, "postgres", durable: true);
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('committed before the kill')", connection).ExecuteNonQueryAsync();
+        }
+        // A statement that never waits: its backend notices that the postmaster is gone only once it is done.
+        var busy = new NpgsqlConnection(connectionString);
+        await busy.OpenAsync();
+        var running = new NpgsqlCommand("DO $$ BEGIN WHILE clock_timestamp() < now() + interval '3 s' LOOP END LOOP; END $$", busy).ExecuteNonQueryAsync();
+        await using (var watcher = new NpgsqlConnection(connectionString))
+        {
+            await watcher.OpenAsync();
+            var deadline = Stopwatch.StartNew();
+            while ((long)(await new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'DO %'", watcher).ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "The busy statement did not start.");
+                await Task.Delay(20);
+            }
+        }
+
+        Process.GetProcessById(folder.LivePostmaster()!.ProcessId).Kill(); // SIGKILL
+        for (var dead = Stopwatch.StartNew(); folder.LivePostmaster() is not null; await Task.Delay(10))
+        {
+            Assert.True(dead.Elapsed < TimeSpan.FromSeconds(10), "The postmaster outlived SIGKILL.");
+        }
+        var left = folder.ProcessesLeftByDeadServer();
+        await server.RestartAsync();
+
+        Assert.True(left > 0, "The killed server left no process holding its shared memory: the case was not exercised.");
+        Assert.Equal(0, folder.ProcessesLeftByDeadServer());
+        await using var again = new NpgsqlConnection(connectionString);
+        await again.OpenAsync();
+        Assert.Equal("committed before the kill", await new NpgsqlCommand("SELECT note FROM kept", again).ExecuteScalarAsync());
+        try
+        {
+            await running; // the backend finished it, and may have answered before it ended
+            await busy.DisposeAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // the connection was lost with the server
+        }
+    }
+
     private static async Task Open(NpgsqlConnectionStringBuilder connectionString)
     {
         connectionString.Pooling = false;
