@@ -73,7 +73,7 @@ public sealed class LocalPostgres : IAsyncDisposable
                                      $"(a server left behind by a killed instance stops with: pg_ctl stop -D {folder.DataDirectory}, as its owner).");
         }
         await WaitForDeadServer(folder, log, cancellationToken);
-        folder.RemoveStalePidFile();
+        folder.RemoveStaleLockFiles();
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder.Path))!); // parents as usual: the postgres user passes through them
         Directory.CreateDirectory(folder.Path, OwnerOnly);
@@ -148,7 +148,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         await WaitForDeadServer(Folder, _ => { }, cancellationToken);
-        Folder.RemoveStalePidFile();
+        Folder.RemoveStaleLockFiles();
         await StartServer(durable, _ => { }, cancellationToken);
     }
 

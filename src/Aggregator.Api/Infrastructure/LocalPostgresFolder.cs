@@ -34,12 +34,34 @@ public sealed record LocalPostgresFolder(string Path)
     public Postmaster? LivePostmaster() =>
         ReadPidFile() is { } postmaster && IsAlivePostgres(postmaster.ProcessId) ? postmaster : null;
 
-    /// <summary>Deletes a <c>postmaster.pid</c> whose process is dead (a server that was killed); a live one stays.</summary>
-    public void RemoveStalePidFile()
+    /// <summary>
+    /// Deletes the lock files of a server whose postmaster is dead (killed): <c>data/postmaster.pid</c> and the socket's
+    /// <c>.s.PGSQL.&lt;port&gt;.lock</c>. PostgreSQL removes them itself when their process is gone, but not while it is a
+    /// zombie, which a killed postmaster stays until it is reaped. A live server's stay.
+    /// </summary>
+    public void RemoveStaleLockFiles()
     {
         if (ReadPidFile() is not null && LivePostmaster() is null)
         {
             File.Delete(PidFile);
+        }
+        if (!Directory.Exists(SocketDirectory))
+        {
+            return;
+        }
+        foreach (var lockFile in Directory.GetFiles(SocketDirectory, ".s.PGSQL.*.lock"))
+        {
+            try
+            {
+                // Line 1: the pid of the postmaster that holds the socket.
+                if (int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), out var pid) && !IsAlivePostgres(pid))
+                {
+                    File.Delete(lockFile);
+                }
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 

@@ -199,6 +199,66 @@ public sealed class PrivateDatabaseTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_restart_clears_the_lock_files_of_a_killed_postmaster_that_is_not_reaped_yet()
+    {
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "unreaped"));
+        await using var server = await LocalPostgres.StartAsync(folder, "postgres", durable: false);
+        var port = new NpgsqlConnectionStringBuilder(server.ConnectionString).Port;
+        await server.CrashAsync();
+        // A killed postmaster stays a zombie until it is reaped, and PostgreSQL takes a lock file naming a zombie of its
+        // own user for a live server's. A stand-in: a process named postgres, of the server's user, whose parent never waits for it.
+        var postgres = Path.Combine(temp, "postgres");
+        File.Copy("/bin/true", postgres);
+        File.SetUnixFileMode(postgres, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
+                                       UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var command = $"'{postgres}' & exec sleep 29.5";
+        using var parent = Environment.UserName == "root"
+            ? Process.Start("runuser", ["-u", "postgres", "--", "sh", "-c", command])
+            : Process.Start("sh", ["-c", command]);
+        try
+        {
+            var zombie = await ZombieUnder("sleep\u000029.5");
+            var lockText = $"{zombie}\n{folder.DataDirectory}\n0\n{port}\n{folder.SocketDirectory}\n127.0.0.1\n";
+            await File.WriteAllTextAsync(Path.Combine(folder.DataDirectory, "postmaster.pid"), lockText);
+            await File.WriteAllTextAsync(Path.Combine(folder.SocketDirectory, $".s.PGSQL.{port}.lock"), lockText);
+
+            await server.RestartAsync();
+
+            await Open(new NpgsqlConnectionStringBuilder(server.ConnectionString));
+        }
+        finally
+        {
+            parent.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>A zombie named postgres whose parent runs <paramref name="parentCommandLine"/> (arguments separated by NUL).</summary>
+    private static async Task<int> ZombieUnder(string parentCommandLine)
+    {
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(20))
+        {
+            foreach (var process in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)))
+            {
+                try
+                {
+                    // pid (comm) state ppid …
+                    var stat = await File.ReadAllTextAsync($"/proc/{process}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (fields[0] == "Z" && stat.Contains("(postgres)") &&
+                        (await File.ReadAllTextAsync($"/proc/{fields[1]}/cmdline")).StartsWith(parentCommandLine, StringComparison.Ordinal))
+                    {
+                        return int.Parse(process!, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        throw new TimeoutException("No zombie appeared.");
+    }
+
     private static async Task Open(NpgsqlConnectionStringBuilder connectionString)
     {
         connectionString.Pooling = false;
