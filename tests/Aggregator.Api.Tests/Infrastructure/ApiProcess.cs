@@ -15,6 +15,7 @@ public sealed class ApiProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
     private const int SigQuit = 3;
+    private const int SigKill = 9;
 
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -137,6 +138,19 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"Could not send SIGTERM to {process.Id}: errno {Marshal.GetLastPInvokeError()}");
         }
+    }
+
+    /// <summary>
+    /// Sends SIGKILL, what <c>kill -9</c> or the OOM killer does: no shutdown, requests in flight cut off, transactions
+    /// open on the database rolled back by it. Returns once the process is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!Signal(process.Id, SigKill))
+        {
+            throw new InvalidOperationException($"Could not send SIGKILL to {process.Id}: errno {Marshal.GetLastPInvokeError()}");
+        }
+        await process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
