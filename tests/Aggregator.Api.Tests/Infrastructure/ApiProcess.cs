@@ -29,6 +29,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The CPU time the process has used so far.</summary>
+    public TimeSpan ProcessorTime => process.TotalProcessorTime;
+
     public string Output
     {
         get { lock (output) { return output.ToString(); } }
