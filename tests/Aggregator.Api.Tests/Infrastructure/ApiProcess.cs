@@ -32,6 +32,35 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>The CPU time the process has used so far.</summary>
     public TimeSpan ProcessorTime => process.TotalProcessorTime;
 
+    /// <summary>
+    /// What the scheduler says of the process's threads (those alive now): how long they ran, and how long they waited,
+    /// runnable, for a CPU (<c>/proc/&lt;pid&gt;/task/*/schedstat</c>); null where the kernel does not say.
+    /// </summary>
+    public (TimeSpan Ran, TimeSpan Waited)? SchedulerTimes()
+    {
+        long ran = 0, waited = 0;
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{process.Id}/task"))
+            {
+                try
+                {
+                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    ran += long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+                    waited += long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) // a thread that just ended
+                {
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+        return (TimeSpan.FromTicks(ran / 100), TimeSpan.FromTicks(waited / 100));
+    }
+
     public string Output
     {
         get { lock (output) { return output.ToString(); } }
