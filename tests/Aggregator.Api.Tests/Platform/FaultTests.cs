@@ -676,7 +676,8 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     {
         public TimeSpan Recovery => ServingAt - RestartAt;
 
-        public Judgement Judgement => Starved is not >= StarvedShare ? Judgement.Clock
+        /// <summary>By the clock when it is met or the CPUs were not starved; otherwise by what the restart took of itself, if anything.</summary>
+        public Judgement Judgement => Recovery <= ServingWithin || Starved is not >= StarvedShare ? Judgement.Clock
             : Kind == FaultKind.Postmaster ? Judgement.AfterDatabase : Judgement.None;
 
         public string Conditions =>
