@@ -18,6 +18,9 @@ public sealed class LocalPostgres : IAsyncDisposable
     private const string Superuser = "postgres";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    /// <summary>How long a start waits for the processes of a killed server to end.</summary>
+    private static readonly TimeSpan DeadServerTimeout = TimeSpan.FromSeconds(30);
+
     private readonly string binDirectory;
     private readonly bool runAsPostgresUser;
     private readonly int port;
@@ -69,7 +72,8 @@ public sealed class LocalPostgres : IAsyncDisposable
                                      $"port {other.Port}): stop that instance, or give this one its own folder with Aggregator:LocalPostgresDirectory " +
                                      $"(a server left behind by a killed instance stops with: pg_ctl stop -D {folder.DataDirectory}, as its owner).");
         }
-        folder.RemoveStalePidFile();
+        await WaitForDeadServer(folder, log, cancellationToken);
+        folder.RemoveStaleLockFiles();
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder.Path))!); // parents as usual: the postgres user passes through them
         Directory.CreateDirectory(folder.Path, OwnerOnly);
@@ -137,11 +141,41 @@ public sealed class LocalPostgres : IAsyncDisposable
     public Task CrashAsync() =>
         RunTool("pg_ctl", ["stop", "-D", Folder.DataDirectory, "-m", "immediate", "-w", "-t", "30"], CancellationToken.None);
 
-    /// <summary>Starts the server again, on the same folder and port, after <see cref="CrashAsync"/>.</summary>
-    public Task RestartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the server again, on the same folder and port, after <see cref="CrashAsync"/> or after its postmaster was
+    /// killed (then once the processes it left have let go of its shared memory).
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
-        Folder.RemoveStalePidFile();
-        return StartServer(durable, _ => { }, cancellationToken);
+        await WaitForDeadServer(Folder, _ => { }, cancellationToken);
+        Folder.RemoveStaleLockFiles();
+        await StartServer(durable, _ => { }, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a postmaster was killed (<c>kill -9</c>, the OOM killer) its backends and helpers run on until they notice,
+    /// a backend busy with a statement only once it has finished it, and PostgreSQL will not start a new server on the
+    /// folder while any of them holds the old shared memory. Waits for them (they are no server any more: nothing to
+    /// stop), up to <see cref="DeadServerTimeout"/>, then fails saying so.
+    /// </summary>
+    private static async Task WaitForDeadServer(LocalPostgresFolder folder, Action<string> log, CancellationToken cancellationToken)
+    {
+        var left = folder.ProcessesLeftByDeadServer();
+        if (left == 0)
+        {
+            return;
+        }
+        log($"Waiting for {left} process(es) of a killed PostgreSQL on {folder.DataDirectory} to end");
+        var waited = Stopwatch.StartNew();
+        while ((left = folder.ProcessesLeftByDeadServer()) > 0)
+        {
+            if (waited.Elapsed > DeadServerTimeout)
+            {
+                throw new StartupFailure($"{left} process(es) of a killed PostgreSQL still hold its shared memory after {DeadServerTimeout.TotalSeconds:F0} s, " +
+                                         $"so no server can start on {folder.DataDirectory}: end them (postgres processes whose working directory is that folder).");
+            }
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     private async Task StartServer(bool durable, Action<string> log, CancellationToken cancellationToken)

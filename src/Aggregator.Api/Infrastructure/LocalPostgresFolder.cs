@@ -34,22 +34,85 @@ public sealed record LocalPostgresFolder(string Path)
     public Postmaster? LivePostmaster() =>
         ReadPidFile() is { } postmaster && IsAlivePostgres(postmaster.ProcessId) ? postmaster : null;
 
-    /// <summary>Deletes a <c>postmaster.pid</c> whose process is dead (a server that was killed); a live one stays.</summary>
-    public void RemoveStalePidFile()
+    /// <summary>
+    /// Deletes the lock files of a server whose postmaster is dead (killed): <c>data/postmaster.pid</c> and the socket's
+    /// <c>.s.PGSQL.&lt;port&gt;.lock</c>. PostgreSQL removes them itself when their process is gone, but not while it is a
+    /// zombie, which a killed postmaster stays until it is reaped. A live server's stay.
+    /// </summary>
+    public void RemoveStaleLockFiles()
     {
         if (ReadPidFile() is not null && LivePostmaster() is null)
         {
             File.Delete(PidFile);
         }
+        if (!Directory.Exists(SocketDirectory))
+        {
+            return;
+        }
+        foreach (var lockFile in Directory.GetFiles(SocketDirectory, ".s.PGSQL.*.lock"))
+        {
+            try
+            {
+                // Line 1: the pid of the postmaster that holds the socket.
+                if (int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), out var pid) && !IsAlivePostgres(pid))
+                {
+                    File.Delete(lockFile);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many processes still hold the shared memory of the server that <c>data/postmaster.pid</c> names, once its
+    /// postmaster is dead (killed): its backends and helpers run on until they notice, a backend busy with a statement
+    /// only when it has finished it, and while any is attached PostgreSQL refuses to start a new server on the folder
+    /// ("pre-existing shared memory block is still in use"). 0 when the postmaster lives, or left no segment or none in use.
+    /// </summary>
+    public int ProcessesLeftByDeadServer()
+    {
+        if (LivePostmaster() is not null || ReadPidFileLines() is not { Length: >= 7 } lines)
+        {
+            return 0;
+        }
+        // Line 7: the SysV shared memory key and id; /proc/sysvipc/shm lists every segment with its attach count.
+        var shm = lines[6].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (shm.Length < 2 || !long.TryParse(shm[1], out var id))
+        {
+            return 0;
+        }
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/sysvipc/shm").Skip(1))
+            {
+                // key shmid perms size cpid lpid nattch …
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length >= 7 && long.TryParse(fields[1], out var shmid) && shmid == id)
+                {
+                    return int.TryParse(fields[6], out var attached) ? attached : 0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
     }
 
     private Postmaster? ReadPidFile()
     {
+        // Line 1: the postmaster's pid; line 4: its port (PostgreSQL's documented layout of postmaster.pid).
+        var lines = ReadPidFileLines();
+        return lines is { Length: >= 4 } && int.TryParse(lines[0], out var pid) && int.TryParse(lines[3], out var port) ? new Postmaster(pid, port) : null;
+    }
+
+    private string[]? ReadPidFileLines()
+    {
         try
         {
-            // Line 1: the postmaster's pid; line 4: its port (PostgreSQL's documented layout of postmaster.pid).
-            var lines = File.ReadAllLines(PidFile);
-            return lines.Length >= 4 && int.TryParse(lines[0], out var pid) && int.TryParse(lines[3], out var port) ? new Postmaster(pid, port) : null;
+            return File.ReadAllLines(PidFile);
         }
         catch (IOException)
         {

@@ -15,6 +15,7 @@ public sealed class ApiProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
     private const int SigQuit = 3;
+    private const int SigKill = 9;
 
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -27,6 +28,38 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The CPU time the process has used so far.</summary>
+    public TimeSpan ProcessorTime => process.TotalProcessorTime;
+
+    /// <summary>
+    /// What the scheduler says of the process's threads (those alive now): how long they ran, and how long they waited,
+    /// runnable, for a CPU (<c>/proc/&lt;pid&gt;/task/*/schedstat</c>); null where the kernel does not say.
+    /// </summary>
+    public (TimeSpan Ran, TimeSpan Waited)? SchedulerTimes()
+    {
+        long ran = 0, waited = 0;
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{process.Id}/task"))
+            {
+                try
+                {
+                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    ran += long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+                    waited += long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) // a thread that just ended
+                {
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+        return (TimeSpan.FromTicks(ran / 100), TimeSpan.FromTicks(waited / 100));
+    }
 
     public string Output
     {
@@ -163,6 +196,19 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"Could not send SIGTERM to {process.Id}: errno {Marshal.GetLastPInvokeError()}");
         }
+    }
+
+    /// <summary>
+    /// Sends SIGKILL, what <c>kill -9</c> or the OOM killer does: no shutdown, requests in flight cut off, transactions
+    /// open on the database rolled back by it. Returns once the process is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!Signal(process.Id, SigKill))
+        {
+            throw new InvalidOperationException($"Could not send SIGKILL to {process.Id}: errno {Marshal.GetLastPInvokeError()}");
+        }
+        await process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -149,6 +149,116 @@ public sealed class PrivateDatabaseTests : IAsyncLifetime
         Assert.Equal("still here", await new NpgsqlCommand("SELECT note FROM kept", again).ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_restart_after_its_postmaster_is_killed_waits_for_the_busy_backend_it_left_and_keeps_what_was_committed()
+    {
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "killed"));
+        await using var server = await LocalPostgres.StartAsync(folder, "postgres", durable: true);
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('committed before the kill')", connection).ExecuteNonQueryAsync();
+        }
+        // A statement that never waits: its backend notices that the postmaster is gone only once it is done.
+        var busy = new NpgsqlConnection(connectionString);
+        await busy.OpenAsync();
+        var running = new NpgsqlCommand("DO $$ BEGIN WHILE clock_timestamp() < now() + interval '3 s' LOOP END LOOP; END $$", busy).ExecuteNonQueryAsync();
+        await using (var watcher = new NpgsqlConnection(connectionString))
+        {
+            await watcher.OpenAsync();
+            var deadline = Stopwatch.StartNew();
+            while ((long)(await new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'DO %'", watcher).ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "The busy statement did not start.");
+                await Task.Delay(20);
+            }
+        }
+
+        Process.GetProcessById(folder.LivePostmaster()!.ProcessId).Kill(); // SIGKILL
+        for (var dead = Stopwatch.StartNew(); folder.LivePostmaster() is not null; await Task.Delay(10))
+        {
+            Assert.True(dead.Elapsed < TimeSpan.FromSeconds(10), "The postmaster outlived SIGKILL.");
+        }
+        var left = folder.ProcessesLeftByDeadServer();
+        await server.RestartAsync();
+
+        Assert.True(left > 0, "The killed server left no process holding its shared memory: the case was not exercised.");
+        Assert.Equal(0, folder.ProcessesLeftByDeadServer());
+        await using var again = new NpgsqlConnection(connectionString);
+        await again.OpenAsync();
+        Assert.Equal("committed before the kill", await new NpgsqlCommand("SELECT note FROM kept", again).ExecuteScalarAsync());
+        try
+        {
+            await running; // the backend finished it, and may have answered before it ended
+            await busy.DisposeAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // the connection was lost with the server
+        }
+    }
+
+    [Fact]
+    public async Task A_restart_clears_the_lock_files_of_a_killed_postmaster_that_is_not_reaped_yet()
+    {
+        var folder = new LocalPostgresFolder(Path.Combine(temp, "unreaped"));
+        await using var server = await LocalPostgres.StartAsync(folder, "postgres", durable: false);
+        var port = new NpgsqlConnectionStringBuilder(server.ConnectionString).Port;
+        await server.CrashAsync();
+        // A killed postmaster stays a zombie until it is reaped, and PostgreSQL takes a lock file naming a zombie of its
+        // own user for a live server's. A stand-in: a process named postgres, of the server's user, whose parent never waits for it.
+        var postgres = Path.Combine(temp, "postgres");
+        File.Copy("/bin/true", postgres);
+        File.SetUnixFileMode(postgres, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
+                                       UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var command = $"'{postgres}' & exec sleep 29.5";
+        using var parent = Environment.UserName == "root"
+            ? Process.Start("runuser", ["-u", "postgres", "--", "sh", "-c", command])
+            : Process.Start("sh", ["-c", command]);
+        try
+        {
+            var zombie = await ZombieUnder("sleep\u000029.5");
+            var lockText = $"{zombie}\n{folder.DataDirectory}\n0\n{port}\n{folder.SocketDirectory}\n127.0.0.1\n";
+            await File.WriteAllTextAsync(Path.Combine(folder.DataDirectory, "postmaster.pid"), lockText);
+            await File.WriteAllTextAsync(Path.Combine(folder.SocketDirectory, $".s.PGSQL.{port}.lock"), lockText);
+
+            await server.RestartAsync();
+
+            await Open(new NpgsqlConnectionStringBuilder(server.ConnectionString));
+        }
+        finally
+        {
+            parent.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>A zombie named postgres whose parent runs <paramref name="parentCommandLine"/> (arguments separated by NUL).</summary>
+    private static async Task<int> ZombieUnder(string parentCommandLine)
+    {
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(20))
+        {
+            foreach (var process in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)))
+            {
+                try
+                {
+                    // pid (comm) state ppid …
+                    var stat = await File.ReadAllTextAsync($"/proc/{process}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (fields[0] == "Z" && stat.Contains("(postgres)") &&
+                        (await File.ReadAllTextAsync($"/proc/{fields[1]}/cmdline")).StartsWith(parentCommandLine, StringComparison.Ordinal))
+                    {
+                        return int.Parse(process!, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        throw new TimeoutException("No zombie appeared.");
+    }
+
     private static async Task Open(NpgsqlConnectionStringBuilder connectionString)
     {
         connectionString.Pooling = false;
