@@ -93,6 +93,7 @@ try
         context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
     });
+    builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the framework's: for an Accept that excludes JSON
     builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
     builder.Services.Configure<JsonOptions>(options =>
