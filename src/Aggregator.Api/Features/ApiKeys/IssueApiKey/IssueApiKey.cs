@@ -86,5 +86,6 @@ public static class IssueApiKeyEndpoint
             .RequireAuthorization(Policies.IssueKeys)
             .ProducesValidationProblem()
             .ProducesProblem(401)
-            .ProducesProblem(403);
+            .ProducesProblem(403)
+            .ProducesProblem(415);
 }
