@@ -12,7 +12,9 @@ namespace Aggregator.Api.Tests.Platform.Fuzz;
 /// <param name="Operation">The OpenAPI operation it was made from (operationId), or a name for requests to no operation.</param>
 /// <param name="Mutations">What was changed from a valid request; empty for a valid one.</param>
 /// <param name="Protocol">Malformed at the HTTP level: Kestrel may answer it itself, with no problem body.</param>
-public sealed record FuzzRequest(int Index, string Operation, string Method, string Target, byte[] Head, byte[] Body, IReadOnlyList<string> Mutations, bool Protocol)
+/// <param name="SameOperation">Method and path are the operation's (only its query, headers or body changed).</param>
+public sealed record FuzzRequest(int Index, string Operation, string Method, string Target, byte[] Head, byte[] Body, IReadOnlyList<string> Mutations, bool Protocol,
+    bool SameOperation = false)
 {
     /// <summary>The request as text for a failure message: the head, and the start of the body.</summary>
     public string Describe(int bodyChars = 300)

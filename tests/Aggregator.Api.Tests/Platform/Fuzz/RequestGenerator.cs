@@ -79,6 +79,9 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
         public readonly List<string> Mutations = [];
         public bool Protocol;
         public bool Chunked;
+        public byte[]? FixedBody;
+        /// <summary>Method and path as the operation has them: the answer must be one the operation declares.</summary>
+        public bool SameOperation = true;
         /// <summary>Writes the head itself, from the method, target, header lines and body length as they are when the request is built.</summary>
         public Func<string, string, List<string>, int, byte[]>? RawHead;
 
@@ -130,7 +133,13 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
     private FuzzRequest Build(int index, Draft draft)
     {
         var target = draft.Target;
-        var body = draft.Json is not null && draft.Body.Length == 0 ? Encoding.UTF8.GetBytes(draft.Json.ToJsonString(JsonText)) : draft.Body;
+        var body = draft.FixedBody ?? (draft.Json is not null && draft.Body.Length == 0 ? Encoding.UTF8.GetBytes(draft.Json.ToJsonString(JsonText)) : draft.Body);
+        var (path, query) = target.IndexOf('?') is var q and >= 0 ? (target[..q], target[q..]) : (target, "");
+        if (path.Contains("%00", StringComparison.Ordinal) || query.Any(c => c > 0x7E))
+        {
+            // Kestrel itself refuses a NUL in the path and raw non-ASCII in the query (400, no body) before the app sees them.
+            draft.Protocol = true;
+        }
         if (draft.Chunked)
         {
             body = Chunk(body);
@@ -139,7 +148,7 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
             ? raw(draft.Method, target, [.. draft.Headers.Select(h => $"{h.Key}: {h.Value}")], body.Length)
             : RawHttp.Head(draft.Method, target, world.Port, draft.Chunked ? [.. draft.Headers, new("Transfer-Encoding", "chunked")] : draft.Headers,
                 draft.Chunked ? null : body.Length > 0 || draft.Method is "POST" or "PUT" or "PATCH" ? body.Length : null);
-        return new FuzzRequest(index, draft.Operation, draft.Method, target, head, body, draft.Mutations, draft.Protocol);
+        return new FuzzRequest(index, draft.Operation, draft.Method, target, head, body, draft.Mutations, draft.Protocol, draft.SameOperation && !draft.Protocol);
     }
 
     private static byte[] Chunk(byte[] body)
@@ -557,6 +566,7 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
         {
             var method = OddMethods[random.Next(OddMethods.Length)];
             draft.Mutations.Add($"method {method}");
+            draft.SameOperation &= method == draft.Method;
             draft.Method = method;
         }
         else if (roll < 97)
@@ -895,6 +905,7 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
 
     private void MutatePath(Draft draft, Random random)
     {
+        draft.SameOperation = false;
         var parameters = draft.Template?.TrimStart('/').Split('/').Select((s, i) => (s, i)).Where(p => p.s.StartsWith('{')).Select(p => p.i).ToArray() ?? [];
         var at = parameters.Length > 0 && random.Next(4) > 0 ? parameters[random.Next(parameters.Length)] : random.Next(draft.Segments.Count);
         switch (random.Next(8))
@@ -1095,8 +1106,7 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
                 break;
             case 11:
                 draft.RawHead = (method, target, lines, length) => Head($"{method} {target} HTTP/1.1", [.. lines, "Transfer-Encoding: chunked"], null);
-                draft.Body = [.. "zz\r\nabc\r\n0\r\n\r\n"u8.ToArray()];
-                draft.Json = null;
+                draft.FixedBody = [.. "zz\r\nabc\r\n0\r\n\r\n"u8.ToArray()];
                 draft.Mutations.Add("invalid chunk size");
                 break;
             case 12:
