@@ -144,6 +144,39 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
             .Select(l => string.Join("\n    ", lines.Skip(l.i).Take(8).TakeWhile((x, n) => n == 0 || x.StartsWith(' ')).Select(x => x.TrimEnd())))];
     }
 
+    /// <summary>The seed alone makes the requests: the same seed and number give the same bytes, without the requests before it.</summary>
+    [Fact]
+    public void The_same_seed_makes_the_same_requests()
+    {
+        var seed = Setting("AGGREGATOR_FUZZ_SEED", DefaultSeed);
+        var count = Math.Min(Setting("AGGREGATOR_FUZZ_REQUESTS", DefaultRequests), Setting("AGGREGATOR_FUZZ_GENERATE", 1_000));
+        var openApi = OpenApiOperations.Load(OpenApiOperations.CommittedPath);
+        var world = new FuzzWorld
+        {
+            Port = 1, AdminKey = ApiFactory.AdminKey, RegionKey = "agg_00000000000000000000000000000001_" + new string('a', 64), RegionPrefix = "6542",
+            Agencies = [new("fuzz-0-654201", "654201", "transport", null), new("fuzz-1-350128", "350128", "government", "agg_00000000000000000000000000000002_" + new string('b', 64))],
+            SpareKeys = [(Guid.Empty.ToString(), "agg_00000000000000000000000000000000_" + new string('c', 64))],
+            Metrics = ["proactive.penalty.decisions", "applications.newlyReceived"], Sectors = ["transport", "government"], Divisions = ["654201", "350128"],
+            LastYear = 2025, Documents2019 = [ReportFixtures.DocumentJson("wusu-transport-2020")], Documents2021 = [ReportFixtures.DocumentJson("pingtan-2021")],
+            Published = [("wusu.txt", File.ReadAllBytes(Path.Combine(ReportFixtures.Folder, "wusu-transport-2020.txt")), "text/plain")],
+        };
+        var first = new RequestGenerator(openApi, world, seed);
+        var again = new RequestGenerator(openApi, world, seed);
+        var watch = Stopwatch.StartNew();
+        long bytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var request = first.Generate(i);
+            bytes += request.Head.Length + request.Body.Length;
+            if (i % 97 == 0)
+            {
+                var repeated = again.Generate(i);
+                Assert.True(request.Head.AsSpan().SequenceEqual(repeated.Head) && request.Body.AsSpan().SequenceEqual(repeated.Body), $"request {i} differs");
+            }
+        }
+        Print($"Generated {count:N0} requests of seed {seed} ({bytes / (1024.0 * 1024):0.0} MiB) in {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
     private static Dictionary<string, string> ApiSettings(string connectionString, Dictionary<string, string> limits, bool migrate = true)
     {
         var environment = new Dictionary<string, string>
