@@ -159,6 +159,7 @@ try
     app.UseAudit();
     app.UseSingleValuedQuery(); // after the audit: a refused write is on record
     app.UseAuthorization();
+    app.UseJsonCharset(); // after authorization: a write without a key is 401 whatever its body
     app.UseSwagger();
     app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
 
@@ -170,8 +171,11 @@ try
     }
     api.MapFeatures();
 
-    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    // GET and HEAD only (any other method is 405 with Allow): a probe reads, and a POST answered "Healthy" misleads.
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+        .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+        .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
     await ((IHost)app).RunAsync(stopSignalled.Token);
