@@ -144,6 +144,11 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
         {
             body = Chunk(body);
         }
+        if (draft.Method.Length + target.Length + 10 > KestrelRequestLine || draft.Headers.Count > KestrelHeaderCount - 4
+            || draft.Headers.Sum(h => h.Key.Length + h.Value.Length + 4) > KestrelHeadersBytes)
+        {
+            draft.Protocol = true; // past Kestrel's limits: it answers 414 or 431 itself, or closes the connection
+        }
         var head = draft.RawHead is { } raw
             ? raw(draft.Method, target, [.. draft.Headers.Select(h => $"{h.Key}: {h.Value}")], body.Length)
             : RawHttp.Head(draft.Method, target, world.Port, draft.Chunked ? [.. draft.Headers, new("Transfer-Encoding", "chunked")] : draft.Headers,
@@ -1134,6 +1139,9 @@ public sealed class RequestGenerator(OpenApiOperations openApi, FuzzWorld world,
                 break;
         }
     }
+
+    /// <summary>Kestrel's default limits: request line 8 KiB, 100 headers, 32 KiB of headers.</summary>
+    public const int KestrelRequestLine = 8 * 1024, KestrelHeaderCount = 100, KestrelHeadersBytes = 32 * 1024;
 
     /// <summary>Times are made from fixed points, not the clock, so a seed makes the same requests on any day.</summary>
     private static readonly DateTimeOffset AuditDays = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
