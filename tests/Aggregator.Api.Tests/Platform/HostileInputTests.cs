@@ -235,6 +235,15 @@ public sealed class HostileInputTests(ApiFactory api)
         await (await api.Anonymous().PostAsync("/api/v1/agencies", body)).Problem(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_read_is_not_refused_for_the_charset_of_a_body_it_does_not_read()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/metrics") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-7");
+
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().SendAsync(request)).StatusCode);
+    }
+
     /// <summary>Found by the HTTP fuzz run: PostgreSQL cannot look up a text with a NUL, and the lookup answered 500.</summary>
     [Fact]
     public async Task An_agency_code_with_a_NUL_is_refused_when_issuing_a_key_and_in_a_bulk_line()
