@@ -126,6 +126,7 @@ try
         options.OperationFilter<ApiKeyOperationFilter>();
         options.OperationFilter<CsvResponseFilter>();
         options.OperationFilter<ServiceResponsesFilter>();
+        options.OperationFilter<RequiredQueryFilter>();
         options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
