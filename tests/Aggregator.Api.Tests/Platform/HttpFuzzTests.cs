@@ -291,6 +291,11 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
         private int sent;
         private int versionRefusals;
         private int closedPastLimits;
+        private readonly ConcurrentDictionary<string, int> acceptedMutations = new();
+
+        /// <summary>A mutation's kind, without its values: "number 1e308 at decisions" is "number".</summary>
+        private static string Kind(string mutation) =>
+            string.Join(' ', mutation.Split(' ').TakeWhile(w => w != "at" && w != "of" && !w.Any(c => char.IsDigit(c) || c is '\'' or '"' or '=' or ':' or '%')));
 
         private static bool PastKestrelLimits(FuzzRequest request)
         {
@@ -362,6 +367,15 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
             {
                 undeclared.AddOrUpdate($"{operation.Id} {response.Status}", 1, (_, n) => n + 1);
                 Fail(request, response, $"{response.Status}, which {operation.Id} does not declare in the OpenAPI document");
+            }
+            // What a write took in spite of a mutation, for a reader to judge (a bulk request answers 200 whatever its lines: not counted).
+            if (response.Status is >= 200 and < 300 && request.Mutations.Count > 0 && request.Operation != "SubmitReports"
+                && !request.Method.Equals("GET", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var kind in request.Mutations.Select(Kind).Distinct())
+                {
+                    acceptedMutations.AddOrUpdate($"{request.Operation}: {kind}", 1, (_, n) => n + 1);
+                }
             }
             if (response.Status == 429)
             {
@@ -484,6 +498,8 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
             {
                 text.AppendLine($"Requests to an operation answered with a status the OpenAPI document does not list for it: {string.Join(", ", undeclared.OrderBy(u => u.Key).Select(u => $"{u.Key} ×{u.Value}"))}");
             }
+            text.AppendLine("Mutated writes answered 2xx, most frequent kinds: " +
+                            string.Join(", ", acceptedMutations.OrderByDescending(a => a.Value).ThenBy(a => a.Key).Take(12).Select(a => $"{a.Key} ×{a.Value}")));
             text.Append("Slowest: " + string.Join("; ", timings.OrderByDescending(t => t.Ms).Take(5).Select(t => $"{t.Ms:0} ms {t.Request}")));
             return text.ToString();
         }
