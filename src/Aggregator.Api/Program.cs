@@ -109,6 +109,7 @@ try
         context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
     });
+    builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the framework's: for an Accept that excludes JSON
     builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
     builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
     builder.Services.Configure<JsonOptions>(options =>
@@ -147,6 +148,7 @@ try
         options.OperationFilter<QueryParameterFilter>();
         options.DocumentFilter<DocumentInfoFilter>();
         options.OperationFilter<ServiceResponsesFilter>();
+        options.OperationFilter<RequiredQueryFilter>();
         options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
@@ -184,6 +186,7 @@ try
     app.UseAudit();
     app.UseSingleValuedQuery(); // after the audit: a refused write is on record
     app.UseAuthorization();
+    app.UseJsonCharset(); // after authorization: a write without a key is 401 whatever its body
     app.UseSwagger();
     app.UseSwaggerUI(options => options.DocumentTitle = "Aggregator API");
 
@@ -197,8 +200,11 @@ try
 
     // Probes come every few seconds from one balancer or supervisor address: a throttled readiness probe would take
     // the instance out of service, so they are never rate limited (live costs nothing, ready one pooled query).
-    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
-    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
+    // GET and HEAD only (any other method is 405 with Allow): a probe reads, and a POST answered "Healthy" misleads.
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+        .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).DisableRateLimiting();
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+        .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).DisableRateLimiting();
     app.MapAggregatorTelemetry(settings.Telemetry);
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 

@@ -24,9 +24,10 @@ public static class ReportYears
 
     /// <summary>
     /// A year is settled once every report of it is due (the last deadline, 31 March of the next year, has passed):
-    /// its numbers change only by corrections from then on.
+    /// its numbers change only by corrections from then on. A year no query may name is never settled (and has no
+    /// deadline to compute: year -1 or 10000 has no 31 March).
     /// </summary>
-    public static bool IsSettled(int year, DateTimeOffset now) => now > ReportingDeadline.Latest(year);
+    public static bool IsSettled(int year, DateTimeOffset now) => IsQueryable(year) && now > ReportingDeadline.Latest(year);
 
     /// <summary>True when an agency active from <paramref name="activeFrom"/> to <paramref name="activeTo"/> (null: open) is expected to report for the year.</summary>
     public static bool IsActive(int? activeFrom, int? activeTo, int year) =>

@@ -14,6 +14,16 @@ public sealed class ReportYearsTests
     public void A_year_is_settled_two_years_on_or_last_year_after_march(string now, int year, bool settled) =>
         Assert.Equal(settled, ReportYears.IsSettled(year, DateTimeOffset.Parse(now, CultureInfo.InvariantCulture)));
 
+    /// <summary>Found by the HTTP fuzz run: year=-1 in the query of any GET threw computing its deadline (500).</summary>
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(2018)]
+    [InlineData(9999)]
+    [InlineData(int.MaxValue)]
+    public void A_year_no_query_may_name_is_never_settled(int year) =>
+        Assert.False(ReportYears.IsSettled(year, DateTimeOffset.UtcNow));
+
     [Theory]
     [InlineData("2026-12-31T15:59:59Z", 2025)] // 23:59:59 on 31 December in Beijing: 2026 is not over
     [InlineData("2026-12-31T16:00:00Z", 2026)] // 1 January 2027 in Beijing

@@ -61,6 +61,16 @@ public sealed class ApiProcess : IAsyncDisposable
         return (TimeSpan.FromTicks(ran / 100), TimeSpan.FromTicks(waited / 100));
     }
 
+    /// <summary>The most memory the running process has held resident so far (Linux: VmHWM), in bytes.</summary>
+    public long PeakWorkingSet
+    {
+        get
+        {
+            process.Refresh();
+            return process.PeakWorkingSet64;
+        }
+    }
+
     public string Output
     {
         get { lock (output) { return output.ToString(); } }

@@ -115,6 +115,18 @@ public sealed class CachingTests(ApiFactory api)
         Assert.NotNull(response.Headers.ETag);
     }
 
+    /// <summary>Found by the HTTP fuzz run: the cache policy computed a deadline for any year named and answered 500 for year=-1.</summary>
+    [Theory]
+    [InlineData("/api/v1/metrics?year=-1", HttpStatusCode.OK)]
+    [InlineData("/api/v1/sectors?yearTo=10000", HttpStatusCode.OK)]
+    [InlineData("/api/v1/reports?year=-1", HttpStatusCode.BadRequest)]
+    public async Task A_year_outside_the_calendar_is_no_fault(string url, HttpStatusCode status)
+    {
+        var response = await Get(url);
+
+        Assert.Equal(status, response.StatusCode);
+    }
+
     [Fact]
     public async Task Answers_to_a_request_with_a_key_are_private()
     {

@@ -39,5 +39,19 @@ public sealed class CatalogueAndHealthTests(ApiFactory api)
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/health/ready"))).StatusCode);
+    }
+
+    /// <summary>Found by the HTTP fuzz run: the health endpoints answered 200 "Healthy" to POST, DELETE, M-SEARCH.</summary>
+    [Theory]
+    [InlineData("POST", "/health/live")]
+    [InlineData("DELETE", "/health/ready")]
+    [InlineData("M-SEARCH", "/health/live")]
+    public async Task Health_answers_GET_and_HEAD_only(string method, string path)
+    {
+        var response = await api.Anonymous().SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        await response.Problem(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order());
     }
 }

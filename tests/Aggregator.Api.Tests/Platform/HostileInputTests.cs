@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Aggregator.Api.Tests.Access;
@@ -194,6 +195,108 @@ public sealed class HostileInputTests(ApiFactory api)
         var problem = await (await api.Admin().GetAsync(url)).Problem(HttpStatusCode.BadRequest);
 
         Assert.Equal([parameter], problem.ErrorKeys());
+    }
+
+    /// <summary>Found by the HTTP fuzz run: the framework's JSON binding threw on a charset it does not know, and answered 500.</summary>
+    [Theory]
+    [InlineData("/api/v1/agencies", "utf-7")]
+    [InlineData("/api/v1/agencies", "")]
+    [InlineData("/api/v1/api-keys", "x-made-up")]
+    [InlineData("/api/v1/api-keys", "utf-16")]
+    [InlineData("/api/v1/agencies/{agency}/reports/2021", "latin1")]
+    public async Task A_JSON_body_in_a_charset_other_than_UTF8_is_415_naming_it_and_nothing_is_stored(string path, string charset)
+    {
+        var agency = await Agency();
+        var code = Http.Unique("charset");
+        var json = path.EndsWith("/2021") ? Document
+            : path.EndsWith("api-keys") ? $"{{\"role\":\"bureau\",\"agency\":\"{agency}\"}}"
+            : $"{{\"code\":\"{code}\",\"name\":\"测试\",\"divisionCode\":\"350128\",\"sector\":\"government\"}}";
+        var body = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        body.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        var keys = (await (await api.Admin().GetAsync("/api/v1/api-keys?pageSize=1000")).Json())["total"]!.GetValue<int>();
+
+        var response = path.EndsWith("/2021")
+            ? await api.Admin().PutAsync(path.Replace("{agency}", agency), body)
+            : await api.Admin().PostAsync(path, body);
+
+        var problem = await response.Problem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains($"charset '{charset}'", problem["detail"]!.GetValue<string>());
+        await NothingStored(agency);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Anonymous().GetAsync($"/api/v1/agencies/{code}")).StatusCode);
+        Assert.Equal(keys, (await (await api.Admin().GetAsync("/api/v1/api-keys?pageSize=1000")).Json())["total"]!.GetValue<int>());
+    }
+
+    /// <summary>Found by the HTTP fuzz run: the framework's reader took the quotes for part of the charset's name (500).</summary>
+    [Fact]
+    public async Task A_quoted_utf8_charset_is_utf8()
+    {
+        var code = Http.Unique("quoted");
+        var body = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"code\":\"{code}\",\"name\":\"测试\",\"divisionCode\":\"350128\",\"sector\":\"government\"}}"));
+        body.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=\"UTF-8\"");
+
+        Assert.Equal(HttpStatusCode.Created, (await api.Admin().PostAsync("/api/v1/agencies", body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_JSON_body_without_a_key_is_401_whatever_its_charset()
+    {
+        var body = new ByteArrayContent("{}"u8.ToArray());
+        body.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-7");
+
+        await (await api.Anonymous().PostAsync("/api/v1/agencies", body)).Problem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_read_is_not_refused_for_the_charset_of_a_body_it_does_not_read()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/metrics") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-7");
+
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().SendAsync(request)).StatusCode);
+    }
+
+    /// <summary>Found by the HTTP fuzz run: PostgreSQL cannot look up a text with a NUL, and the lookup answered 500.</summary>
+    [Fact]
+    public async Task An_agency_code_with_a_NUL_is_refused_when_issuing_a_key_and_in_a_bulk_line()
+    {
+        var agency = await Agency();
+
+        var problem = await (await api.Admin().PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency = agency + "\u0000" })).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal(["agency"], problem.ErrorKeys());
+
+        var lines = string.Join("\n",
+            $"{{\"agency\":\"{agency}\\u0000\",\"year\":2021,\"document\":{Document}}}",
+            $"{{\"agency\":\"{agency}\",\"year\":2021,\"document\":{Document}}}");
+        var outcomes = await Bulk(Encoding.UTF8.GetBytes(lines));
+        Assert.Equal([400, 201], outcomes.Select(o => o["status"]!.GetValue<int>()));
+        Assert.NotNull(outcomes[0]["errors"]!["$.agency"]);
+    }
+
+    /// <summary>Found by the HTTP fuzz run: a line's agency or field name that was not UTF-8 threw when read, and the whole request answered 500.</summary>
+    [Theory]
+    [InlineData("agency")]
+    [InlineData("name")]
+    public async Task A_bulk_line_whose_agency_or_field_name_is_not_UTF8_is_refused_as_a_line(string where)
+    {
+        var agency = await Agency();
+        var bad = where == "agency"
+            ? [.. "{\"agency\":\""u8.ToArray(), 0xC0, 0xAF, .. Encoding.UTF8.GetBytes($"\",\"year\":2021,\"document\":{Document}}}")]
+            : (byte[])[.. "{\""u8.ToArray(), 0xFF, .. Encoding.UTF8.GetBytes($"\":1,\"agency\":\"{agency}\",\"year\":2021,\"document\":{Document}}}")];
+        byte[] body = [.. bad, (byte)'\n', .. Encoding.UTF8.GetBytes($"{{\"agency\":\"{agency}\",\"year\":2021,\"document\":{Document}}}")];
+
+        var outcomes = await Bulk(body);
+
+        Assert.Equal([400, 201], outcomes.Select(o => o["status"]!.GetValue<int>()));
+    }
+
+    private async Task<JsonObject[]> Bulk(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var response = await api.Admin().PostAsync("/api/v1/reports/bulk", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject())];
     }
 
     [Fact]

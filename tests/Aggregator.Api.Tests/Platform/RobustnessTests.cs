@@ -71,6 +71,31 @@ public sealed class RobustnessTests(ApiFactory api)
         Assert.Contains(says, problem["errors"]![$"$.{part}.{row}.{field}"]![0]!.GetValue<string>());
     }
 
+    /// <summary>Found by the HTTP fuzz run: with an Accept that excluded JSON no problem writer was left, and every refusal was an empty 500.</summary>
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("text/csv")]
+    [InlineData("text/html")]
+    public async Task A_refusal_is_problem_json_whatever_Accept_says(string accept)
+    {
+        HttpClient Client(string? key = null)
+        {
+            var client = api.Anonymous();
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
+            if (key is not null)
+            {
+                client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            }
+            return client;
+        }
+
+        await (await Client("not-a-key").PutReport("no-such-agency", 2021, "{}")).Problem(HttpStatusCode.Unauthorized); // the key check
+        await (await Client(ApiFactory.AdminKey).PutReport("no-such-agency", 2021, ReportFixtures.DocumentJson("pingtan-2021"))).Problem(HttpStatusCode.NotFound); // a handler
+        await (await Client().GetAsync("/api/v1/no-such-thing")).Problem(HttpStatusCode.NotFound); // routing
+        await (await Client().GetAsync("/api/v1/agencies?sector=%00")).Problem(HttpStatusCode.BadRequest); // the query guard
+        await (await Client().GetAsync("/api/v1/agencies?page=abc")).Problem(HttpStatusCode.BadRequest); // binding
+    }
+
     [Fact]
     public async Task A_key_expiring_in_Beijing_time_is_issued()
     {

@@ -8,8 +8,8 @@ namespace Aggregator.Api.Infrastructure.OpenApi;
 /// <summary>
 /// What the validators accept, in the contract, so that a client generated from it types its queries: the values of
 /// the closed query parameters as enums (the metric catalogue's codes, the grouping dimensions an operation takes,
-/// applicant columns, sectors, comparison, format, header labels), the division prefix's pattern, and the parameters
-/// an operation cannot do without as required.
+/// applicant columns, sectors, comparison, format, header labels) and the division prefix's pattern (required
+/// parameters: <see cref="RequiredQueryFilter"/>).
 /// </summary>
 public sealed class QueryParameterFilter : IOperationFilter
 {
@@ -32,15 +32,6 @@ public sealed class QueryParameterFilter : IOperationFilter
         ["GetCompletenessCsv"] = Dimensions.Regional,
     };
 
-    /// <summary>What an operation refuses to answer without (its validator's NotNull/Must rules).</summary>
-    private static readonly Dictionary<string, string[]> RequiredOf = new()
-    {
-        ["GetRollup"] = ["metric"],
-        ["GetRollupCsv"] = ["metric"],
-        ["GetCompleteness"] = ["year"],
-        ["GetCompletenessCsv"] = ["year"],
-    };
-
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var name = operation.OperationId ?? "";
@@ -57,10 +48,6 @@ public sealed class QueryParameterFilter : IOperationFilter
             if (parameter.Name == "division" && parameter.Schema is OpenApiSchema division)
             {
                 division.Pattern = "^[0-9]{2}([0-9]{2}([0-9]{2})?)?$";
-            }
-            if (RequiredOf.GetValueOrDefault(name)?.Contains(parameter.Name) == true)
-            {
-                parameter.Required = true;
             }
         }
     }

@@ -83,5 +83,6 @@ public static class RegisterAgencyEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(401)
             .ProducesProblem(403)
-            .ProducesProblem(409);
+            .ProducesProblem(409)
+            .ProducesProblem(415);
 }

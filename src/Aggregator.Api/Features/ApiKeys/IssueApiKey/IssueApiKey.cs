@@ -26,6 +26,8 @@ public sealed class IssueApiKeyValidator : AbstractValidator<IssueApiKey>
         RuleFor(c => c.Role).Must(Roles.All.Contains).WithMessage($"Must be one of: {string.Join(", ", Roles.All)}.");
         RuleFor(c => c.Agency).NotEmpty().When(c => c.Role == Roles.Bureau).WithMessage("A bureau key needs the code of its agency.");
         RuleFor(c => c.Agency).Empty().When(c => c.Role != Roles.Bureau).WithMessage("Only a bureau key has an agency.");
+        // No agency code holds one, and PostgreSQL cannot even look up a text with a NUL (it answered 500).
+        RuleFor(c => c.Agency).Must(a => a is null || !a.Any(char.IsControl)).WithMessage("Must not contain control characters.");
         RuleFor(c => c.Division).NotEmpty().When(c => c.Role == Roles.Region).WithMessage("A region key needs a division prefix, e.g. 6542.");
         RuleFor(c => c.Division).DivisionPrefix();
         RuleFor(c => c.Division).Empty().When(c => c.Role != Roles.Region).WithMessage("Only a region key has a division.");
@@ -86,5 +88,6 @@ public static class IssueApiKeyEndpoint
             .RequireAuthorization(Policies.IssueKeys)
             .ProducesValidationProblem()
             .ProducesProblem(401)
-            .ProducesProblem(403);
+            .ProducesProblem(403)
+            .ProducesProblem(415);
 }

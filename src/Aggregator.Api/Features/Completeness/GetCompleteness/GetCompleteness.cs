@@ -6,6 +6,7 @@ using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
 using FluentValidation;
 using Mediator;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ namespace Aggregator.Api.Features.Completeness.GetCompleteness;
 /// <param name="GroupBy">province, prefecture, county or sector; repeat or comma-separate (none: one group).</param>
 /// <param name="Division">A 2-, 4- or 6-digit GB/T 2260 prefix.</param>
 public sealed record GetCompleteness(
-    [FromQuery(Name = "year")] int? Year,
+    [FromQuery(Name = "year"), Required] int? Year,
     [FromQuery(Name = "groupBy")] string[]? GroupBy,
     [FromQuery(Name = "division")] string? Division,
     [FromQuery(Name = "sector")] string? Sector,

@@ -4,6 +4,7 @@ using Aggregator.Api.Infrastructure.Problems;
 using FluentValidation;
 using Aggregator.Domain;
 using Mediator;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -88,7 +89,7 @@ public static class CompareReportsEndpoint
 {
     public static void Map(IEndpointRouteBuilder reports) =>
         reports.MapGet("/{year:int}/compare", async Task<Ok<ReportComparison>> (
-                string code, int year, [FromQuery(Name = "with")] int? withYear, IMediator mediator, CancellationToken cancellationToken) =>
+                string code, int year, [FromQuery(Name = "with"), Required] int? withYear, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new CompareReports(code, year, withYear), cancellationToken)))
             .WithName("CompareReports")
             .WithSummary("Compare the latest revisions of an agency's reports for two years, metric by metric")

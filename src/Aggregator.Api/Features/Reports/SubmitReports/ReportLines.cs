@@ -29,65 +29,93 @@ public sealed class ReportLines(PipeReader body) : IBindableFromHttpContext<Repo
         {
             throw new PayloadTooLargeException($"A bulk submission is at most {MaxBytes / 1024 / 1024} MiB; send the rest in another.");
         }
+        // The server's own limit (Kestrel: 30 MB) would cut a body this endpoint takes: its limits are counted while reading.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxBytes + MaxLineBytes;
+        }
         return ValueTask.FromResult<ReportLines?>(new ReportLines(request.BodyReader));
     }
 
     /// <summary>One line: its number (from 1) and its bytes, or why it cannot be read.</summary>
     public readonly record struct Line(int Number, byte[]? Json, string? Refusal);
 
-    /// <summary>The non-empty lines in order. Past a limit one last line says which, and reading stops.</summary>
+    /// <summary>
+    /// The non-empty lines in order. Past a limit one last line says which, and reading stops. The lines of each read
+    /// are taken and the body advanced past them before any is handed out, so a reader that stops early (a fault in a
+    /// line's handling, the client gone) never leaves the body in the middle of a read, which the server could then
+    /// neither drain nor reuse.
+    /// </summary>
     public async IAsyncEnumerable<Line> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long total = 0;
         var number = 0;
         var lines = 0;
+        var taken = new List<Line>();
         while (true)
         {
             var read = await body.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
-            while (TryTakeLine(ref buffer, out var line))
+            var last = false;
+            while (!last && TryTakeLine(ref buffer, out var line))
             {
                 number++;
                 total += line.Length + 1;
                 if (total > MaxBytes)
                 {
-                    yield return new Line(number, null, $"The body passes {MaxBytes / 1024 / 1024} MiB here; the lines from {number} on were not read.");
-                    yield break;
+                    taken.Add(new Line(number, null, $"The body passes {MaxBytes / 1024 / 1024} MiB here; the lines from {number} on were not read."));
+                    last = true;
                 }
-                if (line.Length > MaxLineBytes)
+                else if (line.Length > MaxLineBytes)
                 {
-                    yield return new Line(number, null, $"Line {number} is over {MaxLineBytes / 1024} KiB; a report document is about 20 KiB.");
-                    continue;
+                    taken.Add(new Line(number, null, $"Line {number} is over {MaxLineBytes / 1024} KiB; a report document is about 20 KiB."));
                 }
-                if (IsBlank(line))
+                else if (IsBlank(line))
                 {
-                    continue;
                 }
-                if (++lines > MaxLines)
+                else if (++lines > MaxLines)
                 {
-                    yield return new Line(number, null, $"At most {MaxLines} reports a request; the lines from {number} on were not read.");
-                    yield break;
+                    taken.Add(new Line(number, null, $"At most {MaxLines} reports a request; the lines from {number} on were not read."));
+                    last = true;
                 }
-                yield return new Line(number, line.ToArray(), null);
+                else
+                {
+                    taken.Add(new Line(number, line.ToArray(), null));
+                }
             }
-            if (buffer.Length > MaxLineBytes)
+            if (!last && buffer.Length > MaxLineBytes)
             {
-                yield return new Line(number + 1, null, $"Line {number + 1} is over {MaxLineBytes / 1024} KiB; the lines from it on were not read.");
-                yield break;
+                taken.Add(new Line(number + 1, null, $"Line {number + 1} is over {MaxLineBytes / 1024} KiB; the lines from it on were not read."));
+                last = true;
             }
-            if (read.IsCompleted)
+            if (!last && read.IsCompleted)
             {
                 if (!buffer.IsEmpty && !IsBlank(buffer))
                 {
                     number++;
-                    yield return ++lines > MaxLines
+                    taken.Add(++lines > MaxLines
                         ? new Line(number, null, $"At most {MaxLines} reports a request; line {number} was not read.")
-                        : new Line(number, buffer.ToArray(), null);
+                        : new Line(number, buffer.ToArray(), null));
                 }
+                last = true;
+            }
+            if (last)
+            {
                 body.AdvanceTo(buffer.End);
+            }
+            else
+            {
+                body.AdvanceTo(buffer.Start, buffer.End);
+            }
+            foreach (var line in taken)
+            {
+                yield return line;
+            }
+            taken.Clear();
+            if (last)
+            {
                 yield break;
             }
-            body.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

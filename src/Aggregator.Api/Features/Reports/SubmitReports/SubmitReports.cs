@@ -105,16 +105,28 @@ public sealed class SubmitReportsHandler(
             {
                 return (null, Invalid(null, null, "$", "Each line is one JSON object: {\"agency\": \"…\", \"year\": 2021, \"document\": {…}}."));
             }
-            var unknown = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("agency" or "year" or "document"));
+            // Names and the agency are compared and read with care: JSON text that is not UTF-8 throws when it is turned into a string.
+            var unknown = root.EnumerateObject().Where(p => !(p.NameEquals("agency") || p.NameEquals("year") || p.NameEquals("document")))
+                .Select(p => Text(() => p.Name) ?? "(a name that is not UTF-8 text)").FirstOrDefault();
             if (unknown is not null)
             {
                 return (null, Invalid(null, null, "$." + unknown, "Unknown field; a line has agency, year and document."));
             }
-            var agency = root.TryGetProperty("agency", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+            var hasAgency = root.TryGetProperty("agency", out var a) && a.ValueKind == JsonValueKind.String;
+            var agency = hasAgency ? Text(a.GetString) : null;
             int? year = root.TryGetProperty("year", out var y) && y.ValueKind == JsonValueKind.Number && y.TryGetInt32(out var n) ? n : null;
+            if (hasAgency && agency is null)
+            {
+                return (null, Invalid(null, year, "$.agency", "Not UTF-8 text."));
+            }
             if (string.IsNullOrEmpty(agency))
             {
                 return (null, Invalid(null, year, "$.agency", "The agency's code, a string."));
+            }
+            if (agency.Any(char.IsControl))
+            {
+                // No agency code holds one, and PostgreSQL cannot even look up a text with a NUL (the whole request answered 500).
+                return (null, Invalid(null, year, "$.agency", "Must not contain control characters."));
             }
             if (year is null)
             {
@@ -139,6 +151,19 @@ public sealed class SubmitReportsHandler(
         catch (JsonException e)
         {
             return (null, Invalid(null, null, "$", $"Not JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>The string JSON text holds, or null when it is not UTF-8.</summary>
+    private static string? Text(Func<string?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

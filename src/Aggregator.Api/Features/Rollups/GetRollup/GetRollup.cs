@@ -4,6 +4,7 @@ using Aggregator.Api.Infrastructure.Csv;
 using Aggregator.Domain;
 using FluentValidation;
 using Mediator;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Aggregator.Api.Features.Rollups.GetRollup;
@@ -15,7 +16,7 @@ namespace Aggregator.Api.Features.Rollups.GetRollup;
 /// <param name="Applicant">The column of part 三 metrics to sum (default total).</param>
 /// <param name="Compare">previousYear: each row also carries the same group's values one year earlier, and the change.</param>
 public sealed record GetRollup(
-    [FromQuery(Name = "metric")] string[]? Metric,
+    [FromQuery(Name = "metric"), Required] string[]? Metric,
     [FromQuery(Name = "groupBy")] string[]? GroupBy,
     [FromQuery(Name = "division")] string? Division,
     [FromQuery(Name = "sector")] string? Sector,
