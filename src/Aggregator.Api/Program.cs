@@ -176,6 +176,7 @@ try
     app.UseHttpLogging();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseDashboardFiles(); // before routing: the dashboard's static files (see Infrastructure/Dashboard)
     app.UseRouting();
     app.UseRequestLogRoute();
     app.UseBrowserOrigins(settings.Cors);
@@ -206,6 +207,7 @@ try
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
         .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).DisableRateLimiting();
     app.MapAggregatorTelemetry(settings.Telemetry);
+    app.MapDashboard();
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
     await ((IHost)app).RunAsync(stopSignalled.Token);
