@@ -164,6 +164,10 @@ export function cellsOf(rule: string, path: string, edition: Edition): string[] 
   }
 }
 
+const shortRow: Record<string, string> = {
+  newlyReceived: '本年新收', carriedOver: '上年结转', totalHandled: '办理结果总计', carriedForward: '结转下年度继续办理',
+};
+
 /** A cell path's label in Chinese: 行政处罚 处理决定数量, 予以公开 · 总计, 行政复议 · 总计. */
 export function cellLabel(path: string, edition: Edition): string {
   const parts = path.split('.');
@@ -177,7 +181,7 @@ export function cellLabel(path: string, edition: Edition): string {
     const rowKey = parts.slice(1, -1).join('.');
     const row = applicationRows(edition).find((r) => r.key === rowKey);
     const column = applicants.find((a) => a.key === parts[parts.length - 1]);
-    return `${row?.label.replace(/^[一二三四]、|^（[一二三四五六七]）/, '') ?? rowKey} · ${column?.label ?? ''}`;
+    return `${shortRow[rowKey] ?? row?.label.replace(/^[一二三四]、|^（[一二三四五六七]）/, '') ?? rowKey} · ${column?.label ?? ''}`;
   }
   if (parts[0] === 'appeals') {
     const block = appealBlocks.find((b) => b.key === parts[1]);

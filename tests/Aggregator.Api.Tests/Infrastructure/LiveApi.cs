@@ -15,15 +15,21 @@ namespace Aggregator.Api.Tests.Infrastructure;
 public sealed class LiveApi : WebApplicationFactory<Program>
 {
     private readonly TestDatabase database;
+    private readonly Action<IWebHostBuilder>? configure;
 
-    private LiveApi(TestDatabase database) => this.database = database;
+    private LiveApi(TestDatabase database, Action<IWebHostBuilder>? configure)
+    {
+        this.database = database;
+        this.configure = configure;
+    }
 
     /// <summary>The address the API listens on, e.g. <c>http://127.0.0.1:40123</c>.</summary>
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<LiveApi> StartAsync()
+    /// <param name="configure">More for the host on top of the above (settings, a clock).</param>
+    public static async Task<LiveApi> StartAsync(Action<IWebHostBuilder>? configure = null)
     {
-        var api = new LiveApi(await TestDatabase.CreateAsync());
+        var api = new LiveApi(await TestDatabase.CreateAsync(), configure);
         try
         {
             api.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -44,6 +50,7 @@ public sealed class LiveApi : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Aggregator", database.ConnectionString);
         builder.UseSetting("Aggregator:LoadSampleData", "true");
+        configure?.Invoke(builder);
     }
 
     public override async ValueTask DisposeAsync()

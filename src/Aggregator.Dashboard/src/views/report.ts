@@ -49,10 +49,8 @@ export async function reportView(root: HTMLElement, agencyCode: string, year: nu
   root.append(section(`修订记录（${revisions.length}）`, revisionsTable(agencyCode, year, report, revisions, diffs)));
 }
 
-function fact(term: string, value: string): DocumentFragment {
-  const fragment = document.createDocumentFragment();
-  fragment.append(h('dt', {}, term), h('dd', {}, value));
-  return fragment;
+function fact(term: string, value: string): HTMLElement {
+  return h('div', {}, h('dt', {}, term), h('dd', {}, value));
 }
 
 function cell(report: Revision, path: string, marked: Set<string>): HTMLTableCellElement {
