@@ -44,6 +44,8 @@ public sealed class ContainerBuildTests
             var dll = Path.Combine(final.Host(final.WorkDirectory), "Aggregator.Api.dll");
             Assert.True(File.Exists(dll), $"The final stage has no {final.WorkDirectory}/Aggregator.Api.dll.\n{replay.Log}");
             Assert.False(File.Exists(Path.Combine(final.Host(final.WorkDirectory), "Aggregator.Api.Tests.dll")));
+            Assert.True(File.Exists(Path.Combine(final.Host(final.WorkDirectory), "wwwroot", "dashboard", "index.html")),
+                $"The final stage has no dashboard (wwwroot/dashboard/index.html).\n{replay.Log}");
             var healthCheck = Exec(replay.Last("HEALTHCHECK") ?? throw new Xunit.Sdk.XunitException("The final stage has no HEALTHCHECK."));
             Assert.Equal(final.Environment["ASPNETCORE_HTTP_PORTS"], Assert.Single(Ports(replay.Last("EXPOSE"))));
 
@@ -60,6 +62,12 @@ public sealed class ContainerBuildTests
             await api.WaitUntilReady(TimeSpan.FromSeconds(90));
 
             Assert.Equal(0, await RunInImage(final, healthCheck, environment));
+            using (var browser = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+            {
+                var dashboard = await browser.GetAsync("/dashboard/region/6542");
+                Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+                Assert.Equal("text/html", dashboard.Content.Headers.ContentType?.MediaType);
+            }
             var composeCheck = Compose.HealthCheck("api").Select(a => a.Replace(":8080/", $":{port}/")).ToArray();
             Assert.Equal("CMD", composeCheck[0]);
             Assert.Equal(0, await RunInImage(final, composeCheck[1..], environment));
@@ -133,6 +141,9 @@ public sealed class ContainerBuildTests
     [InlineData("src/Aggregator.Api/Aggregator.Api.csproj", false)]
     [InlineData("deploy/Dockerfile", false)]
     [InlineData("binary/readme.md", false)]
+    [InlineData("src/Aggregator.Api/wwwroot/dashboard/index.html", true)]
+    [InlineData("src/Aggregator.Dashboard/node_modules/vite/package.json", true)]
+    [InlineData("src/Aggregator.Dashboard/src/main.ts", false)]
     public void The_dockerignore_keeps_build_output_and_history_out_of_the_context(string path, bool excluded) =>
         Assert.Equal(excluded, DockerIgnore.Load(Path.Combine(Repository, ".dockerignore")).Excludes(path));
 

@@ -50,6 +50,7 @@ public sealed class SeededDashboard : IAsyncLifetime
         api = await LiveApi.StartAsync(builder => builder
             .UseSetting("Aggregator:RateLimits:AnonymousPerMinute", "100000")
             .UseSetting("Aggregator:RateLimits:PerKeyPerMinute", "100000")
+            .UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware", "Warning")
             .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock)));
         Anonymous = new HttpClient { BaseAddress = api.Address };
         using var admin = new HttpClient { BaseAddress = api.Address };
