@@ -3,6 +3,7 @@
 #   deploy/bench/scale.sh [--sizes 10000,100000,1000000] [--duration 10] [--seed 1] [--out DIR] [--keep-db DIR]
 #   deploy/bench/scale.sh --smoke            # CI: 2,000 reports (SCALE_SMOKE_REPORTS), 2 s loops and a 30 s soak, figures printed
 #   deploy/bench/scale.sh --sizes 100000 --soak 10 [--window 60] [--clients 8]   # the soak (deploy/bench/soak.sh)
+#   deploy/bench/scale.sh --sizes 10000 --dashboard   # the dashboard's region view first render in chromium instead of the measures
 # Builds Release, starts its own PostgreSQL 15 (durable: fsync and synchronous_commit on) and the API on free loopback
 # ports, then for each size loads the data set up to it and measures; prints each run's table, the combined table and
 # the chart's path. Everything it starts is stopped on exit. Exit 0 unless a step broke.
@@ -14,6 +15,7 @@ duration=10
 seed=1
 out=""
 smoke=0
+dashboard=0
 soak=""
 window=60
 clients=8
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --smoke) smoke=1; shift ;;
+    --dashboard) dashboard=1; shift ;;
     --soak) soak=$2; shift 2 ;;
     --window) window=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
@@ -129,6 +132,11 @@ for reports in ${sizes//,/ }; do
     say "soak at $reports reports: $soak min, $clients clients, windows of $window s"
     timeout $(( ${soak%.*} * 60 + 600 )) dotnet "$work/scale/Aggregator.Scale.dll" soak --api "$api" --key "$key" --api-pid "$api_pid" \
       --minutes "$soak" --window "$window" --clients "$clients" --seed "$seed" --out "$out"
+    continue
+  fi
+  if [ "$dashboard" -eq 1 ]; then
+    say "dashboard at $reports reports: region view first render in headless chromium"
+    timeout 900 dotnet "$work/scale/Aggregator.Scale.dll" dashboard --api "$api" --out "$out"
     continue
   fi
   say "measuring at $reports reports"

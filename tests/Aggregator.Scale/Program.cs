@@ -13,6 +13,9 @@ const string Usage = """
       soak --api URL --key KEY [--api-pid PID] [--minutes 10] [--window 60] [--clients 8] [--out DIR] [--seed 1]
           80% rollups / 20% corrections on the data as loaded; per window: requests, p50/p99, errors, API RSS;
           then the RSS trend (DIR/soak.md). Exit 1 on any error.
+      dashboard --api URL [--runs 10] [--out DIR]
+          The dashboard's region view in headless chromium (Debian's): first render, cold and warm, of the country,
+          the province and the prefecture with the most reports (DIR/dashboard-<reports>.md).
       report --out DIR
           The combined table of every size measured (DIR/summary.md) and the latency chart (DIR/latency.png, gnuplot).
     """;
@@ -33,6 +36,7 @@ try
         "load" => await LoadCommand.RunAsync(options, stop.Token),
         "measure" => await MeasureCommand.RunAsync(options, stop.Token),
         "soak" => await SoakCommand.RunAsync(options, stop.Token),
+        "dashboard" => await DashboardCommand.RunAsync(options, stop.Token),
         "report" => ReportCommand.Run(options),
         _ => throw new UsageException($"Unknown command '{args[0]}'."),
     };

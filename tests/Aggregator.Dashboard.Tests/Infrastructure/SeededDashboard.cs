@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
+using Aggregator.Tests.Shared;
 
 namespace Aggregator.Dashboard.Tests.Infrastructure;
 
