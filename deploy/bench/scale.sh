@@ -147,6 +147,10 @@ if [ -n "$soak" ]; then
   say "done: the soak's table in $out/soak.md"
   exit 0
 fi
+if [ "$dashboard" -eq 1 ]; then
+  say "done: the dashboard's table in $out/dashboard-<reports>.md"
+  exit 0
+fi
 if [ "$smoke" -eq 1 ]; then
   say "soak smoke: 30 s, windows of 10 s"
   timeout 300 dotnet "$work/scale/Aggregator.Scale.dll" soak --api "$api" --key "$key" --api-pid "$api_pid" \

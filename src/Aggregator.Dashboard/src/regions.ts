@@ -29,7 +29,14 @@ export function prefixFromCode(code: string | null): string | undefined {
 
 export async function loadRegion(code: string | null): Promise<Region> {
   if (!code) {
-    return { code: null, name: '全国', level: 'country', prefix: undefined, childGrouping: 'province', children: [], trail: [{ code: null, name: '全国' }] };
+    // The division list has no root to ask for: the provinces are those the rollups know (agencies registered there).
+    const provinces = json(await client.GET('/api/v1/rollups', {
+      params: { query: { metric: ['proactive.penalty.decisions'], groupBy: ['province'] } },
+    }));
+    const children = provinces.rows.filter((r) => r.province)
+      .map((r) => ({ code: r.province!, name: r.provinceName ?? r.province!, level: 'province' }))
+      .sort((a, b) => a.code.localeCompare(b.code));
+    return { code: null, name: '全国', level: 'country', prefix: undefined, childGrouping: 'province', children, trail: [{ code: null, name: '全国' }] };
   }
   const division = json(await client.GET('/api/v1/divisions/{code}', { params: { path: { code } } }));
   const level = division.level as Region['level'];

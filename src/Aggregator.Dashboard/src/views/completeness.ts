@@ -6,6 +6,7 @@ import { chart } from '../charts';
 import { dateTime, h, message, number, rate, section } from '../dom';
 import { groupingLabel, loadRegion, prefixFromCode, rowKey } from '../regions';
 import { link } from '../router';
+import { sectorNames } from '../sectors';
 import { defaultYear, scopeBar, yearsWithReports } from './scope';
 
 type Group = Schemas['CompletenessGroup'];
@@ -15,7 +16,7 @@ export async function completenessView(root: HTMLElement, code: string | null, y
   const year = yearParameter ? Number(yearParameter) : defaultYear(scopedYears);
   const grouping = region.childGrouping === 'agency' ? 'county' : region.childGrouping;
   const query = { year, division: region.prefix, groupBy: [grouping] };
-  const answer = json(await client.GET('/api/v1/completeness', { params: { query } }));
+  const [answer, sectors] = await Promise.all([client.GET('/api/v1/completeness', { params: { query } }).then(json), sectorNames()]);
   const groups = answer.groups;
   const total = (f: (g: Group) => number) => groups.reduce((s, g) => s + f(g), 0);
   const expected = total((g) => g.expected), submitted = total((g) => g.submitted);
@@ -65,7 +66,7 @@ export async function completenessView(root: HTMLElement, code: string | null, y
     ? h('table', { className: 'data', 'data-table': 'missing' },
         h('thead', {}, h('tr', {}, h('th', {}, '机关'), h('th', {}, '机关代码'), h('th', {}, '区划代码'), h('th', {}, '行业'))),
         h('tbody', {}, ...missing.map((a) => h('tr', { 'data-missing': a.code },
-          h('td', {}, a.name), h('td', {}, h('code', {}, a.code)), h('td', {}, a.divisionCode), h('td', {}, a.sector)))))
+          h('td', {}, a.name), h('td', {}, h('code', {}, a.code)), h('td', {}, a.divisionCode), h('td', {}, sectors.get(a.sector) ?? a.sector)))))
     : message('应报机关均已报送。')));
 
   const late = groups.flatMap((g) => g.late);

@@ -4,7 +4,7 @@ import { client, json, type Schemas } from '../api/client';
 import { csvLink, type Query } from '../api/csv';
 import { chart } from '../charts';
 import { change, h, number, numberCell, rate, section } from '../dom';
-import { groupingLabel, loadRegion, prefixFromCode, rowKey, type Region } from '../regions';
+import { groupingLabel, loadRegion, prefixFromCode, rowKey, type Grouping, type Region } from '../regions';
 import { link, navigate } from '../router';
 
 type Row = Schemas['RollupRow'];
@@ -36,9 +36,16 @@ export async function regionView(root: HTMLElement, code: string | null): Promis
   const applicationsQuery = { metric: [received, granted], groupBy: ['year'], compare: 'previousYear', ...scope };
   const series = Promise.all([rollup(complaintQuery), rollup(applicationsQuery)]);
   series.catch(() => {}); // awaited below; a failure is reported there
+  // The child level is known from the code except for a province (prefectures, or counties for a municipality).
+  const digits = scope.division?.length;
+  const known: Grouping | undefined = digits === undefined ? 'province' : digits === 4 ? 'county' : digits === 6 ? 'agency' : undefined;
+  const penaltyQueryOf = (grouping: Grouping) => ({ metric: [penalty], groupBy: [grouping, 'year'], ...scope });
+  const early = known ? rollup(penaltyQueryOf(known)) : undefined;
+  early?.catch(() => {});
   const region = await loadRegion(code);
-  const penaltyQuery = { metric: [penalty], groupBy: [region.childGrouping, 'year'], ...scope };
-  const [penalties, [complaintRows, applicationRows]] = await Promise.all([rollup(penaltyQuery), series]);
+  const penaltyQuery = penaltyQueryOf(region.childGrouping);
+  const [penalties, [complaintRows, applicationRows]] = await Promise.all([
+    early && known === region.childGrouping ? early : rollup(penaltyQuery), series]);
 
   root.replaceChildren(
     header(region),

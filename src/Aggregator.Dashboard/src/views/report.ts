@@ -3,6 +3,7 @@
 import { client, json, type Schemas } from '../api/client';
 import { dateTime, h, message, number, numberCell, section } from '../dom';
 import { link } from '../router';
+import { sectorNames } from '../sectors';
 import {
   appealBlocks, appealFields, applicants, applicationRows, cellLabel, cellsOf, narrative, proactiveTable, valueAt, type Edition,
 } from '../template';
@@ -12,10 +13,11 @@ type Revision = Schemas['RevisionResponse'];
 
 export async function reportView(root: HTMLElement, agencyCode: string, year: number, revisionParameter: string | null): Promise<void> {
   const revision = revisionParameter ? Number(revisionParameter) : undefined;
-  const [report, agency, revisions] = await Promise.all([
+  const [report, agency, revisions, sectors] = await Promise.all([
     client.GET('/api/v1/agencies/{code}/reports/{year}', { params: { path: { code: agencyCode, year }, query: { revision } } }).then(json),
     client.GET('/api/v1/agencies/{code}', { params: { path: { code: agencyCode } } }).then(json),
     client.GET('/api/v1/agencies/{code}/reports/{year}/revisions', { params: { path: { code: agencyCode, year } } }).then(json),
+    sectorNames(),
   ]);
   const diffs = await Promise.all(revisions.filter((r) => r.revision > 1).map((r) =>
     client.GET('/api/v1/agencies/{code}/reports/{year}/revisions/{revision}/diff', {
@@ -29,7 +31,7 @@ export async function reportView(root: HTMLElement, agencyCode: string, year: nu
       link(`/quality/${agency.divisionCode}?year=${year}`, '报告质量')),
     h('h1', { 'data-testid': 'report-title' }, `${agency.name} ${year} 年政府信息公开工作年度报告`),
     h('dl', { className: 'facts' },
-      fact('机关代码', agency.code), fact('区划', agency.divisionCode), fact('行业', agency.sector),
+      fact('机关代码', agency.code), fact('区划', agency.divisionCode), fact('行业', sectors.get(agency.sector) ?? agency.sector),
       fact('模板版本', `${edition} 版`), fact('修订', `第 ${report.revision} 版（共 ${revisions.length} 版）`),
       fact('提交时间', dateTime(report.submittedAt)), fact('内容哈希', report.contentHash.slice(0, 12)))));
 
