@@ -16,11 +16,14 @@ const detailed = 12;
 const maxPages = 10;
 
 async function reportsWithFindings(division: string | undefined, year: number | undefined): Promise<{ items: Summary[]; complete: boolean }> {
+  // Walked by cursor (each page costs the same at any depth), at most maxPages pages of 1,000.
   const items: Summary[] = [];
+  let cursor: string | undefined;
   for (let page = 1; page <= maxPages; page++) {
-    const answer = json(await client.GET('/api/v1/reports', { params: { query: { division, year, hasFindings: true, page, pageSize: 1000 } } }));
+    const answer = json(await client.GET('/api/v1/reports', { params: { query: { division, year, hasFindings: true, pageSize: 1000, cursor } } }));
     items.push(...answer.items);
-    if (answer.items.length < answer.pageSize) return { items, complete: true };
+    if (!answer.next) return { items, complete: true };
+    cursor = answer.next;
   }
   return { items, complete: false };
 }

@@ -1,6 +1,6 @@
 // 地区概览: penalty decisions by child region and year; complaint-type applications not processed over time;
 // applications received vs granted, with the change on the year before. Blank is shown as blank.
-import { client, json, type Schemas } from '../api/client';
+import { client, json, type paths, type Schemas } from '../api/client';
 import { csvLink, type Query } from '../api/csv';
 import { chart } from '../charts';
 import { change, h, number, numberCell, rate, section } from '../dom';
@@ -24,22 +24,24 @@ export function shown(row: Row, metric: string): number | null {
   return (row.blanks[metric] ?? 0) >= row.reports ? null : value;
 }
 
-async function rollup(query: Query & { metric: string[]; groupBy: string[] }): Promise<Schemas['RollupResponse']> {
-  return json(await client.GET('/api/v1/rollups', { params: { query: query as never } }));
+type RollupQuery = NonNullable<paths['/api/v1/rollups']['get']['parameters']['query']>;
+
+async function rollup(query: RollupQuery): Promise<Schemas['RollupResponse']> {
+  return json(await client.GET('/api/v1/rollups', { params: { query } }));
 }
 
 export async function regionView(root: HTMLElement, code: string | null): Promise<void> {
   // The series by year need only the region's prefix, so they are asked for at once beside the division; the penalty
   // decisions by child region wait for the division, which says what its children are.
   const scope = { division: prefixFromCode(code) };
-  const complaintQuery = { metric: [complaints], groupBy: ['year'], compare: 'previousYear', ...scope };
-  const applicationsQuery = { metric: [received, granted], groupBy: ['year'], compare: 'previousYear', ...scope };
+  const complaintQuery: RollupQuery = { metric: [complaints], groupBy: ['year'], compare: 'previousYear', ...scope };
+  const applicationsQuery: RollupQuery = { metric: [received, granted], groupBy: ['year'], compare: 'previousYear', ...scope };
   const series = Promise.all([rollup(complaintQuery), rollup(applicationsQuery)]);
   series.catch(() => {}); // awaited below; a failure is reported there
   // The child level is known from the code except for a province (prefectures, or counties for a municipality).
   const digits = scope.division?.length;
   const known: Grouping | undefined = digits === undefined ? 'province' : digits === 4 ? 'county' : digits === 6 ? 'agency' : undefined;
-  const penaltyQueryOf = (grouping: Grouping) => ({ metric: [penalty], groupBy: [grouping, 'year'], ...scope });
+  const penaltyQueryOf = (grouping: Grouping): RollupQuery => ({ metric: [penalty], groupBy: [grouping, 'year'], ...scope });
   const early = known ? rollup(penaltyQueryOf(known)) : undefined;
   early?.catch(() => {});
   const region = await loadRegion(code);
