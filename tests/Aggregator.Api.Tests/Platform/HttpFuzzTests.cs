@@ -152,7 +152,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
         var openApi = OpenApiOperations.Load(OpenApiOperations.CommittedPath);
         var world = new FuzzWorld
         {
-            Port = 1, AdminKey = ApiFactory.AdminKey, RegionKey = "agg_00000000000000000000000000000001_" + new string('a', 64), RegionPrefix = "6542",
+            Port = 1, AdminKey = ApiFactory.AdminKey, RegionKey = "agg_00000000000000000000000000000001_" + new string('a', 64),
             Agencies = [new("fuzz-0-654201", "654201", "transport", null), new("fuzz-1-350128", "350128", "government", "agg_00000000000000000000000000000002_" + new string('b', 64))],
             SpareKeys = [(Guid.Empty.ToString(), "agg_00000000000000000000000000000000_" + new string('c', 64))],
             Metrics = ["proactive.penalty.decisions", "applications.newlyReceived"], Sectors = ["transport", "government"], Divisions = ["654201", "350128"],
@@ -271,7 +271,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
         }
         return new FuzzWorld
         {
-            Port = port, AdminKey = admin, RegionKey = region, RegionPrefix = "6542", Agencies = agencies, SpareKeys = spare, Metrics = metrics,
+            Port = port, AdminKey = admin, RegionKey = region, Agencies = agencies, SpareKeys = spare, Metrics = metrics,
             Sectors = sectors, Divisions = divisions, LastYear = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Year - 1,
             Documents2019 = [wusu], Documents2021 = [pingtan, ReportFixtures.DocumentJson("shuyang-fgj-2023"), ReportFixtures.DocumentJson("huaian-szf-2024")],
             Published = published,

@@ -12,9 +12,8 @@ public sealed record FuzzWorld
     public required int Port { get; init; }
     public required string AdminKey { get; init; }
 
-    /// <summary>A region key for <see cref="RegionPrefix"/>.</summary>
+    /// <summary>A region key for 塔城地区 (6542), where the first three agencies are.</summary>
     public required string RegionKey { get; init; }
-    public required string RegionPrefix { get; init; }
 
     public required IReadOnlyList<FuzzAgency> Agencies { get; init; }
 
