@@ -258,6 +258,7 @@ public sealed class ExportTests(ApiFactory api) : IClassFixture<ApiFactory>, IAs
     [InlineData("/api/v1/cells?format=pdf", "format", "json, csv")]
     [InlineData("/api/v1/cells?metric=proactive.penalty.total", "metric", "proactive.penalty.decisions")]
     [InlineData("/api/v1/cells?division=6", "division", "2-, 4- or 6-digit")]
+    [InlineData("/api/v1/cells?metric=undefined&cursor=beta242", "metric", "GET /api/v1/metrics")] // found by the fuzz run: the cursor rule read the metric and threw (500)
     public async Task An_unknown_format_labels_or_filter_is_400_naming_the_field(string url, string field, string mentions)
     {
         var problem = await (await api.Anonymous().GetAsync(url)).Problem(HttpStatusCode.BadRequest);

@@ -74,8 +74,9 @@ public sealed class ExportCellsHandler(ReadDatabase reads) : IQueryHandler<Expor
 
     private static ReportFilter Filter(ExportCells query) => ReportFilter.Of(query.Division, query.Sector, query.Year, query.Year);
 
+    /// <summary>The metrics asked for; an unknown code is left out here (the validator refuses it, also while checking a cursor).</summary>
     private static short[] MetricIds(ExportCells query) =>
-        QueryList.Items(query.Metric).Select(code => MetricCatalogue.Get(code).Id).Distinct().Order().ToArray();
+        QueryList.Items(query.Metric).Select(MetricCatalogue.Find).OfType<Metric>().Select(m => m.Id).Distinct().Order().ToArray();
 
     /// <summary>
     /// The matching cells in a stable order: agency code, year, metric id, applicant column (unique: the code is an
