@@ -3,30 +3,39 @@ using Xunit.Abstractions;
 
 namespace Aggregator.Importer.Tests;
 
-/// <summary>Every fixture in every published form, cell by cell against the document read off it by hand: no cell may be wrong.</summary>
+/// <summary>
+/// Every fixture in every published form, cell by cell against the document read off it by hand: no cell may be
+/// wrong. The table gives each file and a total per format; a file the importer does not read at all counts every
+/// cell as not read.
+/// </summary>
 public sealed class AccuracyTests(ITestOutputHelper output)
 {
     [Fact]
     public void No_fixture_cell_is_imported_wrong()
     {
         var table = new StringBuilder();
-        table.AppendLine($"{"fixture",-28} {"cells",6} {"right",6} {"blank+diag",11} {"wrong",6}");
-        int right = 0, blank = 0, wrong = 0, cells = 0;
+        table.AppendLine($"{"fixture",-28} {"cells",6} {"right",6} {"blank+diag",11} {"wrong",6} {"read",7}");
+        var totals = new Dictionary<string, (int Cells, int Right, int Blank, int Wrong)>();
         var wrongCells = new List<string>();
-        foreach (var (name, format) in Fixtures.Sources())
+        foreach (var (name, format) in Fixtures.Files())
         {
-            var comparison = CellComparison.Compare(Fixtures.Document(name), Fixtures.Import(name, format));
-            table.AppendLine($"{name + "." + format,-28} {comparison.Cells,6} {comparison.Right,6} {comparison.BlankWithDiagnostic,11} {comparison.Wrong.Count,6}");
-            right += comparison.Right;
-            blank += comparison.BlankWithDiagnostic;
-            wrong += comparison.Wrong.Count;
-            cells += comparison.Cells;
-            wrongCells.AddRange(comparison.Wrong.Select(w => $"{name}.{format} {w}"));
+            var comparison = CellComparison.CompareOrUnread(Fixtures.Document(name), Fixtures.Import(name, format));
+            table.AppendLine(Line(name + "." + format, comparison.Cells, comparison.Right, comparison.BlankWithDiagnostic, comparison.Wrong.Count));
+            var (c, r, b, w) = totals.GetValueOrDefault(format);
+            totals[format] = (c + comparison.Cells, r + comparison.Right, b + comparison.BlankWithDiagnostic, w + comparison.Wrong.Count);
+            wrongCells.AddRange(comparison.Wrong.Select(cell => $"{name}.{format} {cell}"));
         }
-        table.AppendLine($"{"total",-28} {cells,6} {right,6} {blank,11} {wrong,6}");
+        foreach (var (format, (c, r, b, w)) in totals)
+        {
+            table.AppendLine(Line($"total {format}", c, r, b, w));
+        }
+        table.AppendLine(Line("total", totals.Values.Sum(t => t.Cells), totals.Values.Sum(t => t.Right), totals.Values.Sum(t => t.Blank), totals.Values.Sum(t => t.Wrong)));
         output.WriteLine(table.ToString());
         Console.WriteLine(table.ToString());
 
-        Assert.True(wrong == 0, "Cells imported wrong:\n" + string.Join("\n", wrongCells));
+        Assert.True(wrongCells.Count == 0, "Cells imported wrong:\n" + string.Join("\n", wrongCells));
     }
+
+    private static string Line(string label, int cells, int right, int blank, int wrong) =>
+        $"{label,-28} {cells,6} {right,6} {blank,11} {wrong,6} {(cells == 0 ? 0 : 100.0 * right / cells),6:0.0}%";
 }

@@ -37,5 +37,19 @@ public sealed record CellComparison(int Right, int BlankWithDiagnostic, IReadOnl
         return new CellComparison(right, blank, wrong);
     }
 
+    /// <summary>
+    /// As <see cref="Compare"/>, and a result with no document (not read, refused) counts every expected cell as
+    /// not read, provided it says why with a Blocking diagnostic.
+    /// </summary>
+    public static CellComparison CompareOrUnread(ReportDocument expected, ImportResult result)
+    {
+        if (result.Document is not null)
+        {
+            return Compare(expected, result);
+        }
+        Assert.True(result.HasBlockingDiagnostics, "A result with no document says why with a blocking diagnostic.");
+        return new CellComparison(0, expected.Fields.Count(), []);
+    }
+
     private static string Show(decimal? value) => value?.ToString() ?? "blank";
 }

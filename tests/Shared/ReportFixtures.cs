@@ -8,7 +8,8 @@ namespace Aggregator.Tests;
 /// <summary>The published reports in tests/Fixtures/reports, with the documents read off them by hand.</summary>
 public static class ReportFixtures
 {
-    public static readonly string[] Names = ["wusu-transport-2020", "shuyang-fgj-2023", "huaian-szf-2024", "pingtan-2021"];
+    public static readonly string[] Names =
+        ["wusu-transport-2020", "shuyang-fgj-2023", "huaian-szf-2024", "pingtan-2021", "pingtan-2022", "pingtan-2024", "pingtan-2025"];
 
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "reports");
 
