@@ -12,11 +12,15 @@ internal static class AppealsReader
         var slots = Template.AppealSlots;
         var tokens = DataRow(session.Source, start, end, session.Budget);
         var digits = CellText.Shown(tokens);
-        if (tokens.Count == slots.Count)
+        if (tokens.FirstOrDefault(t => t.Kind == TokenKind.AmbiguousSign) is { } dash)
+        {
+            session.UnreadAll(slots, RowReading.AmbiguousSignReason("四 行政复议、行政诉讼", tokens, dash), dash.Index);
+        }
+        else if (tokens.Count == slots.Count)
         {
             CellWriting.WriteAll(session, slots, tokens);
         }
-        else if (tokens.Count is > 0 and < 15 && tokens.All(t => t.Number is { IsPlainDigits: true }) && tokens.Any(t => t.LooksGlued))
+        else if (tokens.Count is > 0 and < 15 && tokens.All(t => t.Number is { IsDigitRun: true }) && tokens.Any(t => t.LooksGlued))
         {
             var runs = tokens.Select(t => t.Raw).ToArray();
             CellWriting.WriteAgreed(session, "appeals", slots, digits, tokens[0].Index, GlueSplitter.Splits(runs, slots.Count, HoldsR4, session.Budget), R4);
@@ -49,7 +53,7 @@ internal static class AppealsReader
                 rows[^1].Add(token);
             }
         }
-        var valueRows = rows.Where(r => r.Count > 0 && r.All(t => t.Kind is TokenKind.Number or TokenKind.Blank or TokenKind.Merged)).ToList();
+        var valueRows = rows.Where(r => r.Count > 0 && r.All(t => t.Kind is TokenKind.Number or TokenKind.Blank or TokenKind.Merged or TokenKind.AmbiguousSign)).ToList();
         return valueRows.LastOrDefault(r => r.Count == Template.AppealSlots.Count)
             ?? valueRows.LastOrDefault(r => r.Any(t => t.Kind == TokenKind.Number))
             ?? [];

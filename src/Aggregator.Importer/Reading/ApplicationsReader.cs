@@ -29,6 +29,10 @@ internal sealed class ApplicationsReader(ImportSession session, IReadOnlyList<Ro
             {
                 Unread(reading, $"Row '{reading.Row.Label}' of part 三 not found.");
             }
+            else if (reading.AmbiguousSign is { } dash)
+            {
+                Unread(reading, RowReading.AmbiguousSignReason(reading.Row.Label, reading.Tokens, dash));
+            }
             else if (reading.Tokens.Count == Columns)
             {
                 foreach (var slot in CellWriting.WriteAll(session, slots, reading.Tokens))

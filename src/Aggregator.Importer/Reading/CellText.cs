@@ -42,9 +42,18 @@ internal static partial class CellText
         var negative = match.Groups["sign"].Value is "-" or "−";
         var unit = match.Groups["unit"].Success ? match.Groups["unit"].Value : null;
         var note = match.Groups["note"].Success ? match.Groups["note"].Value : null;
-        var plain = !match.Groups["sign"].Success && fraction.Length == 0 && unit is null && note is null && !digits.Contains(',');
-        return new PrintedNumber(negative ? -value : value, unit, note, plain);
+        var bare = fraction.Length == 0 && unit is null && note is null && !digits.Contains(',');
+        var plain = bare && !match.Groups["sign"].Success;
+        // "-3" exactly: the sign against the digits, as glued text prints a negative change ("12-3").
+        var signed = bare && text.Length >= 2 && IsMinus(text[0]) && !text.AsSpan(1).ContainsAnyExceptInRange('0', '9');
+        return new PrintedNumber(negative ? -value : value, unit, note, plain, signed);
     }
+
+    /// <summary>A character printed as a minus sign: the hyphen-minus (full-width folded to it) and U+2212.</summary>
+    public static bool IsMinus(char c) => c is '-' or '−';
+
+    /// <summary>A character that is a minus sign or a dash: a lone one may stand for a blank cell, or be a number's sign.</summary>
+    public static bool IsDash(char c) => c is '-' or '−' or '–' or '—' or '―';
 
     /// <summary>Cell text as quoted in a diagnostic: a cell may hold a whole page, a diagnostic does not.</summary>
     public static string Shown(string raw) => raw.Length <= MaxShown ? raw : raw[..MaxShown] + $"… ({raw.Length:N0} characters)";

@@ -14,6 +14,10 @@ internal static class ProactiveReader
             {
                 session.UnreadAll(slots, $"Row '{reading.Row.Label}' of part 二 not found.", reading.Index);
             }
+            else if (reading.AmbiguousSign is { } dash)
+            {
+                session.UnreadAll(slots, RowReading.AmbiguousSignReason(reading.Row.Label, reading.Tokens, dash), dash.Index);
+            }
             else if (reading.Tokens.Count == slots.Count)
             {
                 CellWriting.WriteAll(session, slots, reading.Tokens);

@@ -146,6 +146,11 @@ internal static partial class RegionTokenizer
                 {
                     tokens.Add(new Token(TokenKind.Number, chunk, offset, number, Glued: touchesLabel));
                 }
+                else if (IsMinusBeforeNumber(chunk, next))
+                {
+                    // "12 - 3": the sign of 3 set apart, or a dash for a blank cell before a 3 of the next column.
+                    tokens.Add(new Token(TokenKind.AmbiguousSign, chunk, offset));
+                }
                 else
                 {
                     GluedNumbers(chunk, offset, tokens, budget);
@@ -155,6 +160,9 @@ internal static partial class RegionTokenizer
         }
     }
 
+    private static bool IsMinusBeforeNumber(string chunk, ReadOnlySpan<char> next) =>
+        chunk.Length == 1 && CellText.IsDash(chunk[0]) && chunk[0] is not ('—' or '―') && next.Length > 0 && char.IsAsciiDigit(next[0]);
+
     private static int NextSeparator(char[] region, int from)
     {
         var next = region.AsSpan(from).IndexOfAny(Separators);
@@ -162,7 +170,9 @@ internal static partial class RegionTokenizer
     }
 
     // Numbers printed against words: "数量640020470", "情形)500000". Digits inside brackets (a note), numbering
-    // ("1.属于"), dates and 第…条 are words, not cells.
+    // ("1.属于"), dates and 第…条 are words, not cells. A minus belongs to the number that follows it ("收费12-3" is 12
+    // and -3); a dash that cannot be told from a blank cell's dash ("12-" before words, "12—3") makes the row
+    // unreadable rather than being dropped.
     private static void GluedNumbers(string chunk, int offset, List<Token> tokens, ImportBudget budget)
     {
         // The bracket depth before each run, counted on from the run before: counting from the chunk's start each time is quadratic.
@@ -180,10 +190,21 @@ internal static partial class RegionTokenizer
             {
                 continue;
             }
+            if (!run.Groups["sign"].Success && before.Length > 0 && CellText.IsDash(before[^1])
+                && !(tokens.Count > 0 && tokens[^1].Kind == TokenKind.AmbiguousSign && tokens[^1].Index == offset + run.Index - 1))
+            {
+                // "—3", "–3": a dash that is not a minus, against the digits.
+                tokens.Add(new Token(TokenKind.AmbiguousSign, before[^1].ToString(), offset + run.Index - 1));
+            }
             var number = CellText.TryNumber(run.Value);
             if (number is not null)
             {
                 tokens.Add(new Token(TokenKind.Number, run.Value, offset + run.Index, number, Glued: true));
+            }
+            if (after.Length > 0 && CellText.IsDash(after[0]) && !(CellText.IsMinus(after[0]) && after.Length > 1 && char.IsAsciiDigit(after[1])))
+            {
+                // "12-" then words: the sign of a number lost, or a dash for a blank cell.
+                tokens.Add(new Token(TokenKind.AmbiguousSign, after[0].ToString(), offset + run.Index + run.Length));
             }
         }
     }
@@ -191,7 +212,8 @@ internal static partial class RegionTokenizer
     private static int Depth(ReadOnlySpan<char> text) =>
         text.Count('(') + text.Count('[') + text.Count('【') - text.Count(')') - text.Count(']') - text.Count('】');
 
-    [GeneratedRegex(@"(?<![\d.])\d+(?:\.\d+)?(?:万元|元)?", RegexOptions.CultureInvariant)]
+    // A run of digits not continuing another; a minus in front of it is its sign, also right after digits ("12-3").
+    [GeneratedRegex(@"(?:(?<sign>[-−])|(?<![\d.]))\d+(?:\.\d+)?(?:万元|元)?", RegexOptions.CultureInvariant)]
     private static partial Regex DigitRun();
 
     [GeneratedRegex(@"^\s*[、.]\s*\p{IsCJKUnifiedIdeographs}", RegexOptions.CultureInvariant)]

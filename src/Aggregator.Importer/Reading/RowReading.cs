@@ -48,7 +48,14 @@ internal sealed record RowReading(TemplateRow Row, int Index, bool Found, IReadO
     /// must be cut into cells.
     /// </summary>
     public bool IsGlued => Tokens.Count < Row.Slots.Count && Tokens.Count > 0
-        && Tokens.All(t => t.Number is { IsPlainDigits: true }) && Tokens.Any(t => t.LooksGlued);
+        && Tokens.All(t => t.Number is { IsDigitRun: true }) && Tokens.Any(t => t.LooksGlued);
 
     public string Digits => CellText.Shown(Tokens);
+
+    /// <summary>A dash in the row that may be a minus sign or a blank cell's dash, if any: then no cell of the row can be placed.</summary>
+    public Token? AmbiguousSign => Tokens.FirstOrDefault(t => t.Kind == TokenKind.AmbiguousSign);
+
+    /// <summary>The diagnostic for a row with an <see cref="AmbiguousSign"/>.</summary>
+    public static string AmbiguousSignReason(string label, IReadOnlyList<Token> tokens, Token dash) =>
+        $"Row '{label}' prints '{CellText.Shown(tokens)}': the '{dash.Raw}' may be the minus sign of a number or a dash for a blank cell, so which cell holds which value and sign cannot be told.";
 }
