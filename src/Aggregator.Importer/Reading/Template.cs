@@ -95,7 +95,7 @@ internal static partial class Template
         Row("partiallyGranted", Spaced("部分公开"));
         Row("denied.stateSecret", Optional("属于") + Spaced("国家秘密"));
         Row("denied.prohibitedByLaw", Spaced("其他法律") + OptionalSeparator + Spaced("行政法规禁止"));
-        Row("denied.endangersSecurity", Spaced("危及") + @"[\s""“”'‘’]*" + Spaced("三安全一稳定"));
+        Row("denied.endangersSecurity", Spaced("危及") + @"[\s""“”'‘’「」『』]*" + Spaced("三安全一稳定"));
         Row("denied.thirdPartyRights", Spaced("保护第三方"));
         Row("denied.internalAffairs", Optional("属于") + Spaced("三类内部事务"));
         Row("denied.processInformation", Optional("属于") + Spaced("四类过程性"));

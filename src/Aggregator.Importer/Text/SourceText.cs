@@ -5,8 +5,8 @@ namespace Aggregator.Importer.Text;
 
 /// <summary>
 /// A published report as the importer reads it: <see cref="Text"/> is the source folded with NFKC (full-width digits
-/// and punctuation become ASCII, ideographic spaces become spaces), CR and zero-width characters dropped and page
-/// footers blanked, while every folded position still maps back to the source, so narratives are cut from the text as
+/// and punctuation become ASCII, ideographic spaces become spaces), the traditional forms of the template's characters
+/// made simplified (<see cref="TraditionalForms"/>), CR and zero-width characters dropped and page footers blanked, while every folded position still maps back to the source, so narratives are cut from the text as
 /// published and diagnostics name the source line.
 /// </summary>
 internal sealed partial class SourceText
@@ -47,6 +47,10 @@ internal sealed partial class SourceText
         for (var i = 0; i < original.Length; i++)
         {
             var c = original[i];
+            if (c is >= '\u4E00' and <= '\u9FFF')
+            {
+                c = TraditionalForms.Fold(c);
+            }
             var folded = c < 0x80 || c is >= '\u4E00' and <= '\u9FFF' ? null : Folded[c] ??= Fold(c);
             if (length + (folded?.Length ?? 1) >= chars.Length)
             {
@@ -108,7 +112,8 @@ internal sealed partial class SourceText
         }
         // A stand-alone character is always a valid string to normalise; composition across characters does not
         // occur in the Chinese text the template is printed in.
-        return c.ToString().Normalize(NormalizationForm.FormKC);
+        // A compatibility ideograph folds to a unified one, which may be a traditional form.
+        return string.Concat(c.ToString().Normalize(NormalizationForm.FormKC).Select(TraditionalForms.Fold));
     }
 
     private static int[] LineStarts(string text)
