@@ -39,6 +39,20 @@ internal sealed class ImportBudget(ImporterOptions options, CancellationToken ca
     public static ImportLimitException TooDeep(int limit) => new(new ImportRefusal(ImportLimit.NestingDepth, limit,
         $"The page nests elements more than {limit} levels deep (nesting depth limit {limit})."));
 
+    public static ImportLimitException TooManyPages(int pages, int limit) => new(new ImportRefusal(ImportLimit.Pages, limit,
+        $"The PDF has {pages:N0} pages, more than the {limit:N0} it may have (page limit {limit:N0})."));
+
+    public static ImportLimitException TooMuchDecoded(long limit) => new(new ImportRefusal(ImportLimit.DecodedBytes, limit,
+        $"The file expands to more than {Mebibytes(limit)} when decompressed (decoded bytes limit {Mebibytes(limit)}): it looks like a decompression bomb."));
+
+    public static ImportLimitException TooMuchPageContent(int page, long limit) => new(new ImportRefusal(ImportLimit.DecodedBytes, limit,
+        $"Page {page} of the PDF draws more than {Mebibytes(limit)} of content, counting forms drawn inside one another each time (page content limit {Mebibytes(limit)})."));
+
+    private static string Mebibytes(long bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes:N0} bytes";
+
     public static ImportLimitException TooManyCells(int limit) => new(new ImportRefusal(ImportLimit.TableCells, limit,
         $"The page holds more than {limit:N0} table cells, counted on the grid rowspan and colspan make (table cells limit {limit:N0})."));
+
+    public static ImportLimitException TooManyFileCells(string file, int limit) => new(new ImportRefusal(ImportLimit.TableCells, limit,
+        $"The {file} holds more than {limit:N0} table cells, counted on the grid its merged cells make (table cells limit {limit:N0})."));
 }

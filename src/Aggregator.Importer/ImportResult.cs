@@ -18,7 +18,10 @@ public enum DiagnosticSeverity
 /// <summary>Something the importer met while reading a report.</summary>
 /// <param name="Path">The document path it concerns (<c>applications.granted.total</c>, <c>proactive.fees.amount</c>), or "" for the whole report.</param>
 /// <param name="Reason">What happened and why, in words a reviewer can check against the source.</param>
-/// <param name="Line">The 1-based line of the source (for HTML, of the HTML source) where it happened, when known.</param>
+/// <param name="Line">
+/// Where in the source it happened, when known: the 1-based line of a text, of the HTML source of a page, the page of a
+/// PDF, the paragraph of a Word file (its paragraphs and table rows counted from 1 in document order).
+/// </param>
 /// <param name="Severity">Whether the document can be submitted as it is.</param>
 public sealed record ImportDiagnostic(string Path, string Reason, int? Line, DiagnosticSeverity Severity);
 
@@ -49,6 +52,9 @@ public sealed record ImportResult
 
     /// <summary>Set when the input passed a limit of <see cref="ImporterOptions"/> and was not read; then there is no document.</summary>
     public ImportRefusal? Refusal { get; init; }
+
+    /// <summary>Set when the file could not be read at all (a scanned PDF, a password, a damaged file, Word's old .doc); then there is no document.</summary>
+    public ImportUnreadable? Unreadable { get; init; }
 
     /// <summary>True when the text holds a report template table and <see cref="Document"/> was read.</summary>
     public bool IsReport => Document is not null;

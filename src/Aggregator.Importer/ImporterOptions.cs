@@ -4,7 +4,8 @@ namespace Aggregator.Importer;
 public sealed record ImporterOptions
 {
     /// <summary>The options the importer uses when none are given.</summary>
-    public static ImporterOptions Default { get; } = new();
+    /// <remarks>Settable inside the importer's assemblies only: the importer's tests read with a longer budget (see ImporterTestOptions).</remarks>
+    public static ImporterOptions Default { get; internal set; } = new();
 
     /// <summary>Wall time an import may take before it stops with <see cref="ImportLimit.TimeBudget"/>. Default 2 s.</summary>
     public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(2);
@@ -23,4 +24,20 @@ public sealed record ImporterOptions
 
     /// <summary>The most columns a cell spans: a larger colspan counts as this. Default 100.</summary>
     public int MaxColumnSpan { get; init; } = 100;
+
+    /// <summary>How many pages a PDF may have (<see cref="ImportLimit.Pages"/>). Default 100: reports run to 5–30 pages.</summary>
+    public int MaxPdfPages { get; init; } = 100;
+
+    /// <summary>
+    /// How many bytes the compressed parts of a PDF or Word file may expand to, all together (<see cref="ImportLimit.DecodedBytes"/>).
+    /// Default 64 MiB.
+    /// </summary>
+    public long MaxDecodedBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// How many bytes of content one PDF page may draw, its forms drawn inside one another counted each time they are
+    /// drawn (<see cref="ImportLimit.DecodedBytes"/>): what a page's text costs to lay out. Default 4 MiB (a page of a
+    /// report draws 10–200 KB).
+    /// </summary>
+    public long MaxPageContentBytes { get; init; } = 4L << 20;
 }

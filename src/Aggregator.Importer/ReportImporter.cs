@@ -1,11 +1,12 @@
 using Aggregator.Importer.Html;
+using Aggregator.Importer.Pdf;
 using Aggregator.Importer.Reading;
 using Aggregator.Importer.Text;
 
 namespace Aggregator.Importer;
 
 /// <summary>
-/// Reads a published 政府信息公开工作年度报告 (as text or HTML) into the project's report document.
+/// Reads a published 政府信息公开工作年度报告 (as text, HTML, PDF or Word) into the project's report document.
 /// <para>
 /// A number is either right or absent: a cell the importer cannot read with certainty (cells printed glued together
 /// that the template's arithmetic does not split one way only, a row whose label is lost) is left blank with a
@@ -20,14 +21,24 @@ namespace Aggregator.Importer;
 /// </summary>
 public static class ReportImporter
 {
-    // Compiling the template's patterns and the first run of the code take a second or more on a busy machine, once
-    // per process: a small page is read first, outside any import's budget.
+    // Compiling the template's patterns and the first run of the code (PdfPig's too) take a second or more on a busy
+    // machine, once per process: a small page and a small PDF (WarmUp/) are read first, outside any import's budget.
     static ReportImporter()
     {
         Template.Prepare();
         var budget = new ImportBudget(ImporterOptions.Default with { TimeBudget = Timeout.InfiniteTimeSpan }, CancellationToken.None);
         ReportReader.Read(HtmlRenderer.Render(WarmUpPage, budget), [], budget);
         ReportReader.Read(SourceText.Create(WarmUpPage), [], budget);
+        ReportReader.Read(PdfRenderer.Render(WarmUpFile("warm-up.pdf"), budget), [], budget);
+    }
+
+    private static byte[] WarmUpFile(string name)
+    {
+        using var stream = typeof(ReportImporter).Assembly.GetManifestResourceStream(name)
+                           ?? throw new InvalidOperationException($"The warm-up file {name} is not embedded in the importer.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private const string WarmUpPage = """
@@ -53,8 +64,19 @@ public static class ReportImporter
         Run(options, cancellationToken, budget => ReportReader.Read(HtmlRenderer.Render(html, budget), [], budget));
 
     /// <summary>
-    /// Reads a response body. <paramref name="mediaType"/> is <c>text/html</c> (or <c>application/xhtml+xml</c>) for a
-    /// page, anything else is read as text. The body is UTF-8 unless <paramref name="charset"/> or, for HTML, a
+    /// Reads a PDF with a text layer: each page's running text line by line and its ruled tables cell by cell, columns
+    /// and rows from the ruling lines, so a blank cell stays blank in its own column and a label wrapped over several
+    /// lines stays one cell. A diagnostic's line is the page. A scan (pages of images, no text) is
+    /// <see cref="UnreadableKind.NoTextLayer"/>; a password-protected or damaged file is unreadable too.
+    /// </summary>
+    public static ImportResult ImportPdf(byte[] pdf, ImporterOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(options ?? ImporterOptions.Default, cancellationToken, budget => ReportReader.Read(PdfRenderer.Render(pdf, budget), [], budget));
+
+    /// <summary>
+    /// Reads a response body by its media type: <c>text/html</c> (or <c>application/xhtml+xml</c>) as a page,
+    /// <c>application/pdf</c> as a PDF, the <c>.docx</c> media type as a Word file; <c>application/msword</c> (Word's old
+    /// binary .doc) is unreadable, naming what to send; <c>application/octet-stream</c> is told by its first bytes;
+    /// anything else is read as text. Text is UTF-8 unless <paramref name="charset"/> or, for HTML, a
     /// <c>&lt;meta charset&gt;</c> names GB2312, GBK or GB18030; a UTF-8 byte order mark is dropped.
     /// </summary>
     public static ImportResult Import(ReadOnlySpan<byte> body, string mediaType, string? charset) =>
@@ -64,12 +86,28 @@ public static class ReportImporter
     public static ImportResult Import(ReadOnlySpan<byte> body, string mediaType, string? charset, ImporterOptions options,
         CancellationToken cancellationToken = default)
     {
-        var isHtml = mediaType.Trim().ToLowerInvariant() is "text/html" or "application/xhtml+xml";
+        var format = ImportFormats.Of(mediaType, body);
+        switch (format)
+        {
+            case ImportFormat.Pdf:
+                return ImportPdf(body.ToArray(), options, cancellationToken);
+            case ImportFormat.LegacyWord:
+                return Unread(new ImportUnreadable(UnreadableKind.UnsupportedFormat, ImportFormats.LegacyWordReason));
+            case ImportFormat.Unknown:
+                return Unread(new ImportUnreadable(UnreadableKind.UnsupportedFormat, ImportFormats.UnknownReason));
+        }
+        var isHtml = format == ImportFormat.Html;
         var decoding = new List<ImportDiagnostic>();
         var text = BodyDecoder.Decode(body, isHtml, charset, decoding);
         return Run(options, cancellationToken,
             budget => ReportReader.Read(isHtml ? HtmlRenderer.Render(text, budget) : SourceText.Create(text), decoding, budget));
     }
+
+    private static ImportResult Unread(ImportUnreadable unreadable) => new()
+    {
+        Unreadable = unreadable,
+        Diagnostics = [new ImportDiagnostic("", unreadable.Reason, null, DiagnosticSeverity.Blocking)],
+    };
 
     private static ImportResult Run(ImporterOptions options, CancellationToken cancellationToken, Func<ImportBudget, ImportResult> read)
     {
@@ -85,6 +123,10 @@ public static class ReportImporter
                 Refusal = limit.Refusal,
                 Diagnostics = [new ImportDiagnostic("", limit.Refusal.Reason, null, DiagnosticSeverity.Blocking)],
             };
+        }
+        catch (UnreadableFileException unreadable)
+        {
+            return Unread(unreadable.Unreadable);
         }
     }
 }
