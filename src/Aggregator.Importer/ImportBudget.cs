@@ -48,7 +48,11 @@ internal sealed class ImportBudget(ImporterOptions options, CancellationToken ca
     public static ImportLimitException TooMuchPageContent(int page, long limit) => new(new ImportRefusal(ImportLimit.DecodedBytes, limit,
         $"Page {page} of the PDF draws more than {Mebibytes(limit)} of content, counting forms drawn inside one another each time (page content limit {Mebibytes(limit)})."));
 
-    private static string Mebibytes(long bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes:N0} bytes";
+    public static ImportLimitException TooMuchPageText(int page, long limit) => new(new ImportRefusal(ImportLimit.DecodedBytes, limit,
+        $"Page {page} of the PDF shows more than {Mebibytes(limit)} of text, counting forms drawn inside one another each time (page text limit {Mebibytes(limit)}); a page of a report shows a few KB."));
+
+    private static string Mebibytes(long bytes) =>
+        bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB" : $"{bytes:N0} bytes";
 
     public static ImportLimitException TooManyCells(int limit) => new(new ImportRefusal(ImportLimit.TableCells, limit,
         $"The page holds more than {limit:N0} table cells, counted on the grid rowspan and colspan make (table cells limit {limit:N0})."));

@@ -36,8 +36,15 @@ public sealed record ImporterOptions
 
     /// <summary>
     /// How many bytes of content one PDF page may draw, its forms drawn inside one another counted each time they are
-    /// drawn (<see cref="ImportLimit.DecodedBytes"/>): what a page's text costs to lay out. Default 4 MiB (a page of a
-    /// report draws 10–200 KB).
+    /// drawn (<see cref="ImportLimit.DecodedBytes"/>): what a page costs to lay out. Default 1 MiB (the published
+    /// reports' pages draw 10–50 KB).
     /// </summary>
-    public long MaxPageContentBytes { get; init; } = 4L << 20;
+    public long MaxPageContentBytes { get; init; } = 1L << 20;
+
+    /// <summary>
+    /// How many bytes of text (the strings a page shows, counted each time a form shows them) one PDF page may hold
+    /// (<see cref="ImportLimit.DecodedBytes"/>): each is at most one letter to lay out. Default 32 KiB (the published
+    /// reports' pages show 1–4 KB: two bytes a Chinese character).
+    /// </summary>
+    public long MaxPageTextBytes { get; init; } = 32L << 10;
 }

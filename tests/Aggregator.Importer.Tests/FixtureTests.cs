@@ -39,6 +39,8 @@ public sealed class FixtureTests
     [InlineData("shuyang-fgj-2023", "html")]
     [InlineData("huaian-szf-2024", "txt")]
     [InlineData("pingtan-2021", "html")]
+    [InlineData("pingtan-2021", "pdf")]
+    [InlineData("shuyang-fgj-2023", "pdf")]
     public void Fixture_imports_to_its_expected_document(string name, string format)
     {
         var result = Fixtures.Import(name, format);

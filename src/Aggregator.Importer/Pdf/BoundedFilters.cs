@@ -48,6 +48,21 @@ internal sealed class BoundedFilters : BaseFilterProvider
 
     public void Check() => ThrowIfPassed();
 
+    /// <summary>
+    /// While the page costs are worked out: a stream that decodes to more than a page may draw stops there, naming
+    /// the page (<see cref="PdfStructure"/>); null otherwise.
+    /// </summary>
+    public (int Page, long Limit)? StreamLimit { get; set; }
+
+    /// <summary>Checks the bytes one stream has decoded so far against <see cref="StreamLimit"/>.</summary>
+    public void CheckStream(long produced)
+    {
+        if (StreamLimit is { } limit && produced > limit.Limit)
+        {
+            throw Passed = ImportBudget.TooMuchPageContent(limit.Page, limit.Limit);
+        }
+    }
+
     /// <summary>The bytes the file may still decode.</summary>
     public long Remaining => Math.Max(0, budget.Options.MaxDecodedBytes - decoded);
 
@@ -135,6 +150,7 @@ internal sealed class BoundedFilters : BaseFilterProvider
                 while ((read = deflate.Read(buffer)) > 0)
                 {
                     provider.Count(read);
+                    provider.CheckStream(output.Length + read);
                     provider.Check();
                     output.Write(buffer, 0, read);
                 }
@@ -164,6 +180,10 @@ internal sealed class BoundedFilters : BaseFilterProvider
             {
                 provider.Count(most);
             }
+            if (provider.StreamLimit is { } page && most > page.Limit)
+            {
+                provider.CheckStream(most);
+            }
             var output = inner.Decode(input, streamDictionary, filterProvider, filterIndex);
             provider.Count(output.Length);
             return output;
@@ -192,6 +212,7 @@ internal sealed class BoundedFilters : BaseFilterProvider
                 {
                     var count = Math.Min(length + 1, data.Length - i);
                     provider.Count(count);
+                    provider.CheckStream(output.Length + count);
                     output.Write(data.Slice(i, count));
                     i += count;
                 }
@@ -199,6 +220,7 @@ internal sealed class BoundedFilters : BaseFilterProvider
                 {
                     var count = 257 - length;
                     provider.Count(count);
+                    provider.CheckStream(output.Length + count);
                     for (var k = 0; k < count; k++)
                     {
                         output.WriteByte(data[i]);

@@ -8,8 +8,10 @@ namespace Aggregator.Importer.Pdf;
 /// <summary>
 /// What the pages of a PDF will cost to lay out, worked out before PdfPig lays out any of them: a page's content
 /// streams, and every form XObject it draws, counted each time it is drawn (a form drawing a form a thousand times
-/// drawing a form a thousand times is a billion drawings from a few kilobytes, which no decoded-bytes count sees). A
-/// page that would draw more than <see cref="ImporterOptions.MaxPageContentBytes"/> is refused before it is laid out.
+/// drawing a form a thousand times is a billion drawings from a few kilobytes, which no decoded-bytes count sees), and
+/// the text it shows, each byte at most a letter PdfPig makes. A page that would draw more than
+/// <see cref="ImporterOptions.MaxPageContentBytes"/> or show more than <see cref="ImporterOptions.MaxPageTextBytes"/>
+/// is refused before it is laid out: PdfPig lays out a page in one call that cannot be stopped.
 /// The page tree is walked here with PdfPig's tokens; a tree this walk cannot follow is a damaged file.
 /// </summary>
 internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters, ImportBudget budget)
@@ -18,11 +20,8 @@ internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters,
     private const int MaxFormDepth = 16;
     private const int MaxIndirections = 16;
 
-    // More than any limit: a page that draws this is refused.
-    private const long Endless = long.MaxValue / 4;
-
     private readonly IPdfTokenScanner scanner = document.Structure.TokenScanner;
-    private readonly Dictionary<IndirectReference, long> formCosts = [];
+    private readonly Dictionary<IndirectReference, Drawing> formCosts = [];
     private readonly HashSet<IndirectReference> drawing = [];
 
     /// <summary>Throws when a page of the document would draw more content than a page may.</summary>
@@ -39,16 +38,49 @@ internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters,
         {
             budget.Check();
             var (page, resources) = pages[i];
-            var cost = 0L;
-            foreach (var content in Contents(page))
+            var cost = Drawing.None;
+            filters.StreamLimit = (i + 1, limit);
+            try
             {
-                cost = Add(cost, Cost(content, resources, 0), i + 1, limit);
+                foreach (var content in Contents(page))
+                {
+                    cost = cost.Plus(Cost(content, resources, 0), 1);
+                    Check(cost, i + 1);
+                }
+            }
+            finally
+            {
+                filters.StreamLimit = null;
             }
         }
     }
 
-    private static long Add(long cost, long more, int page, long limit) =>
-        more > limit - cost ? throw ImportBudget.TooMuchPageContent(page, limit) : cost + more;
+    private void Check(Drawing cost, int page)
+    {
+        if (cost.Bytes > budget.Options.MaxPageContentBytes)
+        {
+            throw ImportBudget.TooMuchPageContent(page, budget.Options.MaxPageContentBytes);
+        }
+        if (cost.Text > budget.Options.MaxPageTextBytes)
+        {
+            throw ImportBudget.TooMuchPageText(page, budget.Options.MaxPageTextBytes);
+        }
+    }
+
+    /// <summary>What drawing a content stream costs: its bytes and the bytes of the text it shows, forms counted each time.</summary>
+    private readonly record struct Drawing(long Bytes, long Text)
+    {
+        public static readonly Drawing None = new(0, 0);
+
+        // More than any limit: a page that draws this is refused.
+        public static readonly Drawing Endless = new(long.MaxValue / 4, long.MaxValue / 4);
+
+        /// <summary>This plus <paramref name="times"/> times <paramref name="other"/>, saturating at <see cref="Endless"/>.</summary>
+        public Drawing Plus(Drawing other, long times) => new(Saturate(Bytes, other.Bytes, times), Saturate(Text, other.Text, times));
+
+        private static long Saturate(long sum, long each, long times) =>
+            each > 0 && times > (Endless.Bytes - sum) / each ? Endless.Bytes : sum + each * times;
+    }
 
     /// <summary>The page dictionaries in page order, each with the resources it has or inherits.</summary>
     private List<(DictionaryToken Page, DictionaryToken? Resources)> Pages()
@@ -113,11 +145,11 @@ internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters,
         }
     }
 
-    /// <summary>The bytes a content stream draws: its own, and each form it draws, each time.</summary>
-    private long Cost(StreamToken stream, DictionaryToken? resources, int depth)
+    /// <summary>What a content stream draws: its own bytes and text, and each form it draws, each time.</summary>
+    private Drawing Cost(StreamToken stream, DictionaryToken? resources, int depth)
     {
         var data = Decoded(stream);
-        long cost = data.Length;
+        var cost = new Drawing(data.Length, TextBytes(data.Span));
         var forms = Forms(resources);
         if (forms.Count == 0)
         {
@@ -127,19 +159,17 @@ internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters,
         {
             if (forms.TryGetValue(name, out var form))
             {
-                var each = FormCost(form, resources, depth + 1);
-                var limit = budget.Options.MaxPageContentBytes;
-                if (each > 0 && count > (limit - cost) / each)
+                cost = cost.Plus(FormCost(form, resources, depth + 1), count);
+                if (cost.Bytes > budget.Options.MaxPageContentBytes || cost.Text > budget.Options.MaxPageTextBytes)
                 {
-                    return Endless;
+                    return Drawing.Endless;
                 }
-                cost += count * each;
             }
         }
         return cost;
     }
 
-    private long FormCost(IndirectReference reference, DictionaryToken? inherited, int depth)
+    private Drawing FormCost(IndirectReference reference, DictionaryToken? inherited, int depth)
     {
         if (formCosts.TryGetValue(reference, out var known))
         {
@@ -148,9 +178,9 @@ internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters,
         if (depth > MaxFormDepth || !drawing.Add(reference))
         {
             // Forms nested past any real document's depth, or drawing themselves: no end to the drawing.
-            return Endless;
+            return Drawing.Endless;
         }
-        long cost = 0;
+        var cost = Drawing.None;
         if (Resolve(new IndirectReferenceToken(reference)) is StreamToken form)
         {
             var resources = Resolve(form.StreamDictionary.TryGet(NameToken.Resources, out var own) ? own : null) as DictionaryToken ?? inherited;
@@ -158,6 +188,61 @@ internal sealed class PdfStructure(PdfDocument document, BoundedFilters filters,
         }
         drawing.Remove(reference);
         return formCosts[reference] = cost;
+    }
+
+    /// <summary>
+    /// The bytes of the strings a content stream holds: literal strings ("(...)", escapes counted as one byte) and hex
+    /// strings ("&lt;...&gt;", two digits a byte). Strings that are not shown (marked-content properties) count too,
+    /// which only overestimates.
+    /// </summary>
+    private long TextBytes(ReadOnlySpan<byte> content)
+    {
+        long text = 0;
+        for (var i = 0; i < content.Length; i++)
+        {
+            budget.Step();
+            switch (content[i])
+            {
+                case (byte)'%':
+                    while (i < content.Length && content[i] is not ((byte)'\n' or (byte)'\r'))
+                    {
+                        i++;
+                    }
+                    break;
+                case (byte)'(':
+                    var depth = 1;
+                    for (i++; i < content.Length && depth > 0; i++)
+                    {
+                        switch (content[i])
+                        {
+                            case (byte)'\\':
+                                i++;
+                                break;
+                            case (byte)'(':
+                                depth++;
+                                break;
+                            case (byte)')':
+                                depth--;
+                                continue;
+                        }
+                        text++;
+                    }
+                    i--;
+                    break;
+                case (byte)'<' when i + 1 < content.Length && content[i + 1] == '<':
+                    i++;
+                    break;
+                case (byte)'<':
+                    var digits = 0;
+                    for (i++; i < content.Length && content[i] != '>'; i++)
+                    {
+                        digits += IsWhite(content[i]) ? 0 : 1;
+                    }
+                    text += (digits + 1) / 2;
+                    break;
+            }
+        }
+        return text;
     }
 
     /// <summary>The form XObjects a resource dictionary names.</summary>
