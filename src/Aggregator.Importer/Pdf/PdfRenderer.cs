@@ -38,7 +38,7 @@ internal static class PdfRenderer
                 new PdfStructure(document, filters, budget).CheckPages();
                 return 0;
             });
-            var output = new PdfText();
+            var output = new LayoutText();
             var title = Guarded(filters, "the document information", () => document.Information.Title);
             if (!string.IsNullOrWhiteSpace(title))
             {
@@ -181,7 +181,7 @@ internal static class PdfRenderer
     /// Writes the blocks: text lines as they are; each table as the cell layout, a cell where it starts, and in the
     /// rows it spans below a blank for an empty cell, the merged marker for a number (never repeated), nothing for words.
     /// </summary>
-    private static void Write(List<PdfBlock> blocks, PdfText output, ImportBudget budget)
+    private static void Write(List<PdfBlock> blocks, LayoutText output, ImportBudget budget)
     {
         foreach (var block in blocks)
         {
