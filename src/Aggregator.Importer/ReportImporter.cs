@@ -51,12 +51,20 @@ public static class ReportImporter
         <p>五、存在的主要问题及改进情况</p><p>六、其他需要报告的事项</p></div></body></html>
         """;
 
-    /// <summary>Reads a report published as plain text: one cell per tab-led line, pdftotext -layout columns, or cells glued together.</summary>
+    /// <summary>
+    /// Reads a report published as plain text: one cell per tab-led line, pdftotext -layout columns, cells glued
+    /// together, or markdown pipe tables (converter and OCR output), unlabelled rows placed by the template's order
+    /// and arithmetic.
+    /// </summary>
     public static ImportResult ImportText(string text) => ImportText(text, ImporterOptions.Default);
 
     /// <inheritdoc cref="ImportText(string)"/>
     public static ImportResult ImportText(string text, ImporterOptions options, CancellationToken cancellationToken = default) =>
-        Run(options, cancellationToken, budget => ReportReader.Read(SourceText.Create(text), [], budget));
+        Run(options, cancellationToken, budget => ReportReader.Read(TextSource(text, budget), [], budget));
+
+    /// <summary>A text as the readers read it: markdown pipe tables as the cell layout, anything else as it is.</summary>
+    private static SourceText TextSource(string text, ImportBudget budget) =>
+        PipeTables.Render(text, budget) is { } cells ? SourceText.Create(cells.Text, cells.SourceLines) : SourceText.Create(text);
 
     /// <summary>Reads a report page: tables from the HTML grid (rowspan and colspan honoured), narratives from the body; site navigation, scripts and styles are ignored.</summary>
     public static ImportResult ImportHtml(string html) => ImportHtml(html, ImporterOptions.Default);
@@ -113,7 +121,7 @@ public static class ReportImporter
         var decoding = new List<ImportDiagnostic>();
         var text = BodyDecoder.Decode(body, isHtml, charset, decoding);
         return Run(options, cancellationToken,
-            budget => ReportReader.Read(isHtml ? HtmlRenderer.Render(text, budget) : SourceText.Create(text), decoding, budget));
+            budget => ReportReader.Read(isHtml ? HtmlRenderer.Render(text, budget) : TextSource(text, budget), decoding, budget));
     }
 
     private static ImportResult Unread(ImportUnreadable unreadable) => new()

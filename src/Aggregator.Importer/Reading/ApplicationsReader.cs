@@ -25,7 +25,11 @@ internal sealed class ApplicationsReader(ImportSession session, IReadOnlyList<Ro
         foreach (var reading in rows)
         {
             var slots = reading.Row.Slots;
-            if (!reading.Found)
+            if (reading.Unplaced is { } unplaced)
+            {
+                Unread(reading, unplaced);
+            }
+            else if (!reading.Found)
             {
                 Unread(reading, $"Row '{reading.Row.Label}' of part 三 not found.");
             }

@@ -56,7 +56,8 @@ internal static class ReportReader
 
         var appeals = Template.AppealsHeading().Match(text, proactiveEnd);
         var applicationsEnd = appeals.Success ? appeals.Index : text.Length;
-        new ApplicationsReader(session, RowReading.Find(session, Template.ApplicationRows(edition.Value), proactiveEnd, applicationsEnd)).Read();
+        var applications = RowReading.Find(session, Template.ApplicationRows(edition.Value), proactiveEnd, applicationsEnd);
+        new ApplicationsReader(session, UnlabelledRows.Place(session, applications, proactiveEnd, applicationsEnd)).Read();
 
         var tablesEnd = applicationsEnd;
         if (appeals.Success)

@@ -6,6 +6,9 @@ namespace Aggregator.Importer.Reading;
 /// <summary>A template row as found in the text: where its label is and the tokens printed after it.</summary>
 internal sealed record RowReading(TemplateRow Row, int Index, bool Found, IReadOnlyList<Token> Tokens)
 {
+    /// <summary>Set when the row's numbers are among rows printed without labels that cannot be placed with certainty: why.</summary>
+    public string? Unplaced { get; init; }
+
     /// <summary>
     /// Finds the rows of one table in template order between <paramref name="from"/> and <paramref name="limit"/>; each
     /// label is searched after the previous one found, and a row's tokens run up to the next label found.
