@@ -6,14 +6,18 @@ internal static class Fixtures
     /// Reads a fixture linked into the output folder. BenchmarkDotNet runs each benchmark from a project it generates
     /// below that folder, so the fixtures are looked for in every folder up from where the code runs.
     /// </summary>
-    public static string Read(string file)
+    public static string Read(string file) => File.ReadAllText(Find(file));
+
+    public static byte[] Bytes(string file) => File.ReadAllBytes(Find(file));
+
+    private static string Find(string file)
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
             var path = Path.Combine(folder.FullName, "Fixtures", "reports", file);
             if (File.Exists(path))
             {
-                return File.ReadAllText(path);
+                return path;
             }
         }
         throw new FileNotFoundException($"Fixture {file} not found above {AppContext.BaseDirectory}.");

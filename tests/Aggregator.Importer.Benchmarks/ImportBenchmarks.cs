@@ -6,7 +6,8 @@ namespace Aggregator.Importer.Benchmarks;
 
 /// <summary>
 /// The importer against a floor measured in the same run: NFKC folding and splitting the same text into lines, the
-/// least any reader of the text must do. Each category pairs one source with its floor, so the ratio is importer cost
+/// least any reader of the text must do; for a PDF, PdfPig's own text extraction of the same file; for a Word file,
+/// the Open XML SDK's text of its body. Each category pairs one source with its floor, so the ratio is importer cost
 /// over that floor.
 /// </summary>
 [ShortRunJob]
@@ -18,6 +19,8 @@ public class ImportBenchmarks
     private string seed = "";
     private string largestText = "";
     private string largestPage = "";
+    private byte[] pdf = [];
+    private byte[] docx = [];
 
     [GlobalSetup]
     public void Load()
@@ -25,6 +28,8 @@ public class ImportBenchmarks
         seed = Fixtures.Read("wusu-transport-2020.txt");
         largestText = Fixtures.Read("huaian-szf-2024.txt");
         largestPage = Fixtures.Read("pingtan-2021.html");
+        pdf = Fixtures.Bytes("pingtan-2021.pdf");
+        docx = Fixtures.Bytes("pingtan-2021.docx");
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("seed text")]
@@ -44,6 +49,28 @@ public class ImportBenchmarks
 
     [Benchmark, BenchmarkCategory("largest page (pingtan html, 367 KB)")]
     public ImportResult LargestImportHtml() => ReportImporter.ImportHtml(largestPage);
+
+    // The floor of a PDF: PdfPig's own text extraction of every page of the same file (Page.Text).
+    [Benchmark(Baseline = true), BenchmarkCategory("pdf (pingtan, 9 pages, 403 KB)")]
+    public int PdfFloor()
+    {
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        return document.GetPages().Sum(page => page.Text.Length);
+    }
+
+    [Benchmark, BenchmarkCategory("pdf (pingtan, 9 pages, 403 KB)")]
+    public ImportResult PdfImport() => ReportImporter.ImportPdf(pdf);
+
+    // The floor of a Word file: the Open XML SDK's text of the body of the same file.
+    [Benchmark(Baseline = true), BenchmarkCategory("docx (pingtan, 29 KB)")]
+    public int DocxFloor()
+    {
+        using var document = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(new MemoryStream(docx), false);
+        return document.MainDocumentPart!.Document!.Body!.InnerText.Length;
+    }
+
+    [Benchmark, BenchmarkCategory("docx (pingtan, 29 KB)")]
+    public ImportResult DocxImport() => ReportImporter.ImportDocx(docx);
 
     private static int Floor(string text) => text.Normalize(NormalizationForm.FormKC).Split('\n').Length;
 }
