@@ -146,6 +146,7 @@ try
         options.OperationFilter<ApiKeyOperationFilter>();
         options.OperationFilter<CsvExportFilter>();
         options.OperationFilter<QueryParameterFilter>();
+        options.OperationFilter<ImportBodyFilter>();
         options.DocumentFilter<DocumentInfoFilter>();
         options.OperationFilter<ServiceResponsesFilter>();
         options.OperationFilter<RequiredQueryFilter>();

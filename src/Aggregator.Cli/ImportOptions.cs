@@ -6,7 +6,7 @@ public sealed record ImportOptions(IReadOnlyList<string> Paths, Uri Api, string?
     public const string Usage = """
         Usage: aggregator import <file or folder>... --api <url> [--key <key>] [--submit] [--agency <code>] [--year <year>]
 
-        Reads published reports (.txt, .html, .htm; folders are searched recursively) and posts each to
+        Reads published reports (.txt, .html, .htm, .pdf, .docx; folders are searched recursively) and posts each to
         POST <url>/api/v1/imports. Without --submit nothing is stored: each report is read and checked.
         With --submit (needs --key) each report is stored as a revision of its agency's report; the agency and
         year come from the file name <agency-code>-<year>.txt (e.g. wusu-transport-2020.txt) unless --agency

@@ -14,14 +14,23 @@ public sealed record FileOutcome(string File, string Status, int? Revision, int 
 /// <summary>Posts each published report to the API, shows progress, and prints a summary table.</summary>
 public sealed partial class ImportRun(ImportOptions options, HttpClient client, TextWriter output)
 {
-    private static readonly string[] Extensions = [".txt", ".html", ".htm"];
+    // Each file's media type by its extension (.doc is sent too: the API answers which format to send instead).
+    private static readonly Dictionary<string, string> MediaTypes = new()
+    {
+        [".txt"] = "text/plain",
+        [".html"] = "text/html",
+        [".htm"] = "text/html",
+        [".pdf"] = "application/pdf",
+        [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        [".doc"] = "application/msword",
+    };
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         var files = Files().ToArray();
         if (files.Length == 0)
         {
-            await output.WriteLineAsync("No .txt or .html files found.");
+            await output.WriteLineAsync("No .txt, .html, .pdf or .docx files found.");
             return 1;
         }
         if ((options.Agency is not null || options.Year is not null) && files.Length > 1)
@@ -45,7 +54,7 @@ public sealed partial class ImportRun(ImportOptions options, HttpClient client, 
             ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsReportFile).Order(StringComparer.Ordinal)
             : (IEnumerable<string>)[path]);
 
-    private static bool IsReportFile(string file) => Extensions.Contains(Path.GetExtension(file).ToLowerInvariant());
+    private static bool IsReportFile(string file) => MediaTypes.ContainsKey(Path.GetExtension(file).ToLowerInvariant());
 
     private async Task<FileOutcome> ImportAsync(string file, CancellationToken cancellationToken)
     {
@@ -56,7 +65,7 @@ public sealed partial class ImportRun(ImportOptions options, HttpClient client, 
         }
         if (!IsReportFile(file))
         {
-            return new FileOutcome(name, "failed", null, 0, 0, "not a .txt or .html file");
+            return new FileOutcome(name, "failed", null, 0, 0, "not a .txt, .html, .pdf or .docx file");
         }
         var query = "";
         if (options.Submit)
@@ -68,9 +77,8 @@ public sealed partial class ImportRun(ImportOptions options, HttpClient client, 
             }
             query = $"?submit=true&agency={Uri.EscapeDataString(agency)}" + (year is { } y ? $"&year={y}" : "");
         }
-        var isHtml = Path.GetExtension(file).ToLowerInvariant() is ".html" or ".htm";
         using var content = new ByteArrayContent(await File.ReadAllBytesAsync(file, cancellationToken));
-        content.Headers.ContentType = new MediaTypeHeaderValue(isHtml ? "text/html" : "text/plain");
+        content.Headers.ContentType = new MediaTypeHeaderValue(MediaTypes[Path.GetExtension(file).ToLowerInvariant()]);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Api, "api/v1/imports" + query)) { Content = content };
         if (options.Key is not null)
         {

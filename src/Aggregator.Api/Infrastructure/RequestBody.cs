@@ -9,10 +9,16 @@ public static class RequestBody
         {
             return null;
         }
+        return await ReadStreamAsync(request.Body, maxBytes, cancellationToken);
+    }
+
+    /// <summary>Reads a stream to its end, or returns null as soon as it proves longer than <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadStreamAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
             if (buffer.Length + read > maxBytes)
             {

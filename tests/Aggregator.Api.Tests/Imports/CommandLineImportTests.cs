@@ -1,4 +1,5 @@
 using System.Net;
+using Aggregator.Api.Tests.Access;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Cli;
 using Aggregator.Tests;
@@ -78,12 +79,20 @@ public sealed class CommandLineImportTests(ApiFactory api) : IDisposable
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         }
 
-        var (exit, output) = await Run(folder, "--api", "http://localhost");
+        // A key of its own: thirteen imports would use up most of the window anonymous test callers share.
+        var (_, key) = await api.Issue("region", division: "6542");
+        var (exit, output) = await Run(folder, "--api", "http://localhost", "--key", key);
 
-        Assert.Equal(0, exit);
+        Assert.True(exit == 0, output);
         Assert.Matches(@"wusu-transport-2020\.txt\s+with findings\s+-\s+1", output);
         Assert.Matches(@"pingtan-2021\.txt\s+needs review", output);
-        Assert.Contains("6 file(s): 4 imported, 1 with findings, 1 need review, 0 failed.", output);
+        // A folder of mixed formats: each file posted as its extension says.
+        Assert.Matches(@"pingtan-2021\.pdf\s+imported", output);
+        Assert.Matches(@"pingtan-2021\.docx\s+imported", output);
+        Assert.Matches(@"shuyang-fgj-2023\.pdf\s+imported", output);
+        Assert.Matches(@"shuyang-fgj-2023\.docx\s+imported", output);
+        Assert.DoesNotContain("README.md", output);
+        Assert.Contains("13 file(s): 8 imported, 1 with findings, 4 need review, 0 failed.", output);
     }
 
     [Fact]

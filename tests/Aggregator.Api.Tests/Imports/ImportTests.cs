@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Aggregator.Api.Tests.Access;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Tests;
 
@@ -12,7 +13,7 @@ public sealed class ImportTests(ApiFactory api)
 {
     static ImportTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    private static string Source(string file) => File.ReadAllText(Path.Combine(ReportFixtures.Folder, file));
+    private static string Source(string file) => System.IO.File.ReadAllText(Path.Combine(ReportFixtures.Folder, file));
 
     private static ByteArrayContent Body(byte[] bytes, string mediaType, string? charset = null)
     {
@@ -92,7 +93,9 @@ public sealed class ImportTests(ApiFactory api)
         var client = api.Anonymous();
 
         await (await client.PostAsync("/api/v1/imports", Body(new byte[5 * 1024 * 1024 + 1], "text/plain", "utf-8"))).Problem(HttpStatusCode.RequestEntityTooLarge);
-        await (await client.PostAsync("/api/v1/imports", Body("{}", "application/json"))).Problem(HttpStatusCode.UnsupportedMediaType);
+        var json = await (await client.PostAsync("/api/v1/imports", Body("{}", "application/json"))).Problem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("application/pdf", json["detail"]!.GetValue<string>());
+        Assert.Contains("multipart/form-data", json["detail"]!.GetValue<string>());
         await (await client.PostAsync("/api/v1/imports?submit=true&agency=x", Body(Source("wusu-transport-2020.txt"), "text/plain"))).Problem(HttpStatusCode.Unauthorized);
         var missingAgency = await (await api.Admin().PostAsync("/api/v1/imports?submit=true", Body(Source("wusu-transport-2020.txt"), "text/plain"))).Problem(HttpStatusCode.BadRequest);
         Assert.Contains("agency", missingAgency.ErrorKeys());
@@ -137,6 +140,167 @@ public sealed class ImportTests(ApiFactory api)
 
         Assert.Equal(blocking.Length, problem["diagnostics"]!.AsArray().Count(d => d!["severity"]!.GetValue<string>() == "blocking"));
         Assert.Equal(HttpStatusCode.NotFound, (await api.Anonymous().GetAsync($"/api/v1/agencies/{agency}/reports/2021")).StatusCode);
+    }
+
+    private const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+    private static byte[] File(string file) => System.IO.File.ReadAllBytes(Path.Combine(ReportFixtures.Folder, file));
+
+    private static byte[] Other(string folder, string file) => System.IO.File.ReadAllBytes(Path.Combine(ReportFixtures.Folder, "..", folder, file));
+
+    private static MultipartFormDataContent Form(byte[] bytes, string fileName, string? mediaType, string field = "file")
+    {
+        var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(bytes);
+        if (mediaType is not null)
+        {
+            part.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        }
+        form.Add(new StringContent("note"), "comment");
+        form.Add(part, field, fileName);
+        return form;
+    }
+
+    private static void AssertExpected(string name, JsonNode imported)
+    {
+        Assert.Equal(ReportFixtures.Leaves(ReportFixtures.Expected(name)["document"]!), ReportFixtures.Leaves(imported["document"]!));
+        Assert.DoesNotContain(imported["diagnostics"]!.AsArray(), d => d!["severity"]!.GetValue<string>() == "blocking");
+    }
+
+    /// <summary>
+    /// A client of a key of its own: imports have a window of 20 a minute per caller, and the anonymous callers of the
+    /// tests share one address.
+    /// </summary>
+    private async Task<HttpClient> Caller() => api.WithKey((await api.Issue("region", division: "6542")).Key);
+
+    [Theory]
+    [InlineData("pingtan-2021.pdf", "application/pdf")]
+    [InlineData("shuyang-fgj-2023.pdf", "application/pdf")]
+    [InlineData("pingtan-2021.docx", Docx)]
+    [InlineData("shuyang-fgj-2023.docx", Docx)]
+    public async Task A_pdf_or_word_file_as_the_body_imports_to_its_expected_document(string file, string mediaType)
+    {
+        var response = await (await Caller()).PostAsync("/api/v1/imports", Body(File(file), mediaType));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var imported = await response.Json();
+        AssertExpected(Path.GetFileNameWithoutExtension(file), imported);
+        Assert.Equal(ReportFixtures.Expected(Path.GetFileNameWithoutExtension(file))["year"]!.GetValue<int>(), imported["year"]!.GetValue<int>());
+    }
+
+    [Theory]
+    // The part's own media type; the extension when the part says only application/octet-stream or nothing.
+    [InlineData("pingtan-2021.pdf", "application/pdf")]
+    [InlineData("pingtan-2021.docx", "application/octet-stream")]
+    [InlineData("shuyang-fgj-2023.docx", null)]
+    [InlineData("shuyang-fgj-2023.html", "text/html")]
+    [InlineData("wusu-transport-2020.txt", "text/plain")]
+    public async Task A_file_of_a_form_imports_as_the_same_file_as_the_body(string file, string? mediaType)
+    {
+        var response = await (await Caller()).PostAsync("/api/v1/imports", Form(File(file), file, mediaType));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var imported = await response.Json();
+        Assert.Equal(ReportFixtures.Leaves(ReportFixtures.Expected(Path.GetFileNameWithoutExtension(file))["document"]!), ReportFixtures.Leaves(imported["document"]!));
+    }
+
+    [Fact]
+    public async Task A_pdf_imported_and_submitted_stores_a_revision()
+    {
+        var admin = api.Admin();
+        var agency = Http.Unique("pdf");
+        await admin.RegisterAgency(agency, "321322", "government", "沭阳县发展和改革局");
+
+        var created = await admin.PostAsync($"/api/v1/imports?submit=true&agency={agency}", Form(File("shuyang-fgj-2023.pdf"), "shuyang-fgj-2023.pdf", "application/pdf"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/v1/agencies/{agency}/reports/2023", created.Headers.Location?.OriginalString);
+        var stored = await (await api.Anonymous().GetAsync($"/api/v1/agencies/{agency}/reports/2023")).Json();
+        Assert.Equal(ReportFixtures.Leaves(ReportFixtures.Expected("shuyang-fgj-2023")["document"]!), ReportFixtures.Leaves(stored["document"]!));
+    }
+
+    [Fact]
+    public async Task A_scanned_pdf_is_422_saying_it_has_no_text_layer()
+    {
+        var problem = await (await (await Caller()).PostAsync("/api/v1/imports", Body(Other("pdf", "scan.pdf"), "application/pdf"))).Problem((HttpStatusCode)422);
+
+        Assert.Equal("noTextLayer", problem["unreadable"]!.GetValue<string>());
+        Assert.Contains("no text layer", problem["detail"]!.GetValue<string>());
+        Assert.Contains("OCR", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_pdf_with_a_password_is_422_saying_so()
+    {
+        var problem = await (await (await Caller()).PostAsync("/api/v1/imports", Body(Other("pdf", "warm-up.encrypted.pdf"), "application/pdf"))).Problem((HttpStatusCode)422);
+
+        Assert.Equal("encrypted", problem["unreadable"]!.GetValue<string>());
+        Assert.Contains("password", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_damaged_word_file_is_422_saying_so()
+    {
+        var bytes = File("pingtan-2021.docx");
+
+        var problem = await (await (await Caller()).PostAsync("/api/v1/imports", Body(bytes[..(bytes.Length / 3)], Docx))).Problem((HttpStatusCode)422);
+
+        Assert.Equal("damaged", problem["unreadable"]!.GetValue<string>());
+        Assert.StartsWith("The Word file cannot be read", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_word_97_file_is_415_naming_docx_and_pdf_as_the_body_and_as_a_form_file()
+    {
+        byte[] ole2 = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[504]];
+
+        foreach (var request in new HttpContent[] { Body(ole2, "application/msword"), Form(ole2, "report.doc", null), Body(ole2, Docx) })
+        {
+            var problem = await (await (await Caller()).PostAsync("/api/v1/imports", request)).Problem(HttpStatusCode.UnsupportedMediaType);
+            Assert.Contains(".docx", problem["detail"]!.GetValue<string>());
+            Assert.Contains("PDF", problem["detail"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_form_without_a_file_is_400_and_a_form_file_of_no_known_type_is_415()
+    {
+        var empty = new MultipartFormDataContent { { new StringContent("x"), "comment" } };
+        var missing = await (await (await Caller()).PostAsync("/api/v1/imports", empty)).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("file", missing.ErrorKeys());
+
+        var unknown = await (await (await Caller()).PostAsync("/api/v1/imports", Form([1, 2, 3], "report.xlsx", "application/vnd.ms-excel"))).Problem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("application/pdf", unknown["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_pdf_over_20_MiB_is_413_and_a_pdf_bomb_is_413_naming_the_limit()
+    {
+        var client = await Caller();
+        var tooLarge = await (await client.PostAsync("/api/v1/imports", Body(new byte[20 * 1024 * 1024 + 1], "application/pdf"))).Problem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("20 MiB", tooLarge["detail"]!.GetValue<string>());
+
+        // A page whose content stream inflates to 64 MiB of spaces.
+        var bomb = await (await client.PostAsync("/api/v1/imports", Body(FlateBombPdf(64L << 20), "application/pdf"))).Problem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("decodedBytes", bomb["limit"]!.GetValue<string>());
+        Assert.Contains("page content limit 1 MiB", bomb["detail"]!.GetValue<string>());
+    }
+
+    private static byte[] FlateBombPdf(long spaces)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var chunk = Enumerable.Repeat((byte)' ', 1 << 20).ToArray();
+            for (var left = spaces; left > 0; left -= chunk.Length)
+            {
+                zlib.Write(chunk);
+            }
+        }
+        var data = compressed.ToArray();
+        var head = Encoding.Latin1.GetBytes("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n" +
+                                            $"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length {data.Length} /Filter /FlateDecode >>\nstream\n");
+        return [.. head, .. data, .. Encoding.Latin1.GetBytes("\nendstream\nendobj\ntrailer\n<< /Size 5 /Root 1 0 R >>\n%%EOF\n")];
     }
 
     private static JsonNode? Cell(JsonNode document, string path) =>

@@ -3,6 +3,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Infrastructure.Access;
 using Aggregator.Api.Infrastructure.Audit;
+using Aggregator.Api.Infrastructure.OpenApi;
 using Aggregator.Api.Infrastructure.Problems;
 using Aggregator.Domain;
 using Aggregator.Importer;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Api.Features.Imports.ImportReport;
 
 /// <summary>
-/// Reads a published report (text or HTML) into the report document. With <paramref name="Submit"/> the result is
+/// Reads a published report (text, HTML, PDF or Word) into the report document. With <paramref name="Submit"/> the result is
 /// also stored as a revision of <paramref name="Agency"/>'s report for <paramref name="Year"/> (default: the year in
 /// the title), but only when no cell had to be left blank for want of certainty.
 /// </summary>
@@ -76,10 +77,18 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
         if (result.Refusal is { } passed)
         {
             var limit = new Dictionary<string, object?> { ["limit"] = LimitName(passed.Limit), ["limitValue"] = passed.Value };
-            // A page with more cells than the limit is too large to read; a time budget or depth passed is content that cannot be read as it is.
-            throw passed.Limit == ImportLimit.TableCells
+            // More cells, pages or decoded bytes than the limits is a file too large to read; a time budget or depth
+            // passed is content that cannot be read as it is.
+            throw passed.Limit is ImportLimit.TableCells or ImportLimit.Pages or ImportLimit.DecodedBytes
                 ? new PayloadTooLargeException(passed.Reason, limit)
                 : new UnprocessableException(Refused, passed.Reason, limit);
+        }
+        if (result.Unreadable is { } unreadable)
+        {
+            // Word 97-2003 is a format not read (415); a scan, a password or a damaged file is content that cannot be read (422).
+            throw unreadable.Kind == UnreadableKind.UnsupportedFormat
+                ? new UnsupportedMediaTypeException(unreadable.Reason)
+                : new UnprocessableException(Refused, unreadable.Reason, new Dictionary<string, object?> { ["unreadable"] = UnreadableName(unreadable.Kind) });
         }
         var diagnostics = result.Diagnostics
             .Select(d => new ImportDiagnosticResponse(d.Path, d.Reason, d.Line, d.Severity == DiagnosticSeverity.Blocking ? "blocking" : "info"))
@@ -117,7 +126,16 @@ public sealed class ImportReportHandler(AggregatorDbContext db, RevisionStore re
     {
         ImportLimit.TimeBudget => "timeBudget",
         ImportLimit.NestingDepth => "nestingDepth",
+        ImportLimit.Pages => "pages",
+        ImportLimit.DecodedBytes => "decodedBytes",
         _ => "tableCells",
+    };
+
+    private static string UnreadableName(UnreadableKind kind) => kind switch
+    {
+        UnreadableKind.NoTextLayer => "noTextLayer",
+        UnreadableKind.Encrypted => "encrypted",
+        _ => "damaged",
     };
 
     private static Dictionary<string, object?> Diagnosed(IReadOnlyList<ImportDiagnosticResponse> diagnostics) => new() { ["diagnostics"] = diagnostics };
@@ -143,11 +161,13 @@ public static class ImportReportEndpoint
             })
             .WithTags("Imports")
             .WithName("ImportReport")
-            .WithSummary("Read a published report (text or HTML) into the report document; optionally submit it")
-            .WithDescription("Body: the report as text/plain or text/html (UTF-8, or GB18030/GBK/GB2312 named by the charset parameter or a <meta charset>). " +
+            .WithSummary("Read a published report (text, HTML, PDF or Word) into the report document; optionally submit it")
+            .WithDescription("Body: the report as text/plain or text/html (UTF-8, or GB18030/GBK/GB2312 named by the charset parameter or a <meta charset>; " +
+                             "at most 5 MiB), application/pdf (with a text layer; a scan is 422) or the .docx media type (at most 20 MiB), or as the field " +
+                             "'file' of a multipart/form-data form. Word 97-2003 (.doc) is 415. " +
                              "Nothing is stored unless submit=true, which needs agency and year (year defaults to the one in the title) and the API key; " +
                              "a result with blocking diagnostics is then refused with 422.")
-            .Accepts<string>("text/plain", "text/html")
+            .WithMetadata(new ImportBodyMetadata(PublishedReport.AcceptedMediaTypes))
             .Audited("ImportReport", IsSubmission)
             .RequireAuthorization(Policies.KeyToSubmit)
             .LimitedAsImport()
