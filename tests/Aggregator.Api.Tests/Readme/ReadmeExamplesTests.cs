@@ -116,6 +116,8 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
     [Theory]
     [InlineData("wusu-transport-2020.txt")]
     [InlineData("shuyang-fgj-2023.html")]
+    [InlineData("shuyang-fgj-2023.pdf")]
+    [InlineData("shuyang-fgj-2023.docx")]
     public void An_example_page_is_its_fixture(string name) =>
         Assert.Equal(File.ReadAllBytes(Path.Combine(ReportFixtures.Folder, name)), File.ReadAllBytes(Path.Combine(RepositoryRoot, "openapi", "examples", name)));
 
