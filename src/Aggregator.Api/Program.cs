@@ -205,7 +205,7 @@ try
     // GET and HEAD only (any other method is 405 with Allow): a probe reads, and a POST answered "Healthy" misleads.
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
         .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).DisableRateLimiting();
-    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+    app.MapHealthChecks("/health/ready", Readiness.Options(check => check.Tags.Contains("ready")))
         .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).DisableRateLimiting();
     app.MapAggregatorTelemetry(settings.Telemetry);
     app.MapDashboard();

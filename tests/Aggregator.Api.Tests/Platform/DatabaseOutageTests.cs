@@ -58,7 +58,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await Unavailable(await api.Client(MadeUpKey).PutReport(agency, 2021, corrected));
         await Unavailable(await bureau.PutReport(agency, 2021, corrected));
         await Unavailable(await admin.PostAsJsonAsync("/api/v1/agencies", new { code = Http.Unique("late"), name = "测试", divisionCode = "350128", sector = "government" }));
-        Assert.NotEqual(HttpStatusCode.OK, (await api.Client().GetAsync("/health/ready")).StatusCode);
+        var notReady = await api.Client().GetAsync("/health/ready");
+        await Unavailable(notReady);
+        Assert.Equal("postgres", (await notReady.Problem(HttpStatusCode.ServiceUnavailable))["checks"]!.AsArray().Single()!.GetValue<string>());
 
         await server.RestartAsync();
         var back = Stopwatch.StartNew();
@@ -92,7 +94,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await Unavailable(await api.Client(MadeUpKey).PutReport("someone", 2021, ReportFixtures.DocumentJson("pingtan-2021")));
         await Unavailable(await api.Client(ApiFactory.AdminKey).PostAsJsonAsync("/api/v1/agencies",
             new { code = "starting", name = "测试", divisionCode = "350128", sector = "government" }));
-        Assert.NotEqual(HttpStatusCode.OK, (await api.Client().GetAsync("/health/ready")).StatusCode);
+        await Unavailable(await api.Client().GetAsync("/health/ready"));
         Assert.True(startingUp.Connections > 0);
     }
 
@@ -103,7 +105,6 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Contains("database", problem["detail"]!.GetValue<string>());
     }
 
-    /// <summary>The API in process on the given database, with the test admin key.</summary>
     /// <summary>
     /// Speaks just enough of PostgreSQL's protocol to refuse every connection as a server in crash recovery does:
     /// "N" to an SSL or GSS encryption request, then an ErrorResponse FATAL 57P03 to the startup message.
