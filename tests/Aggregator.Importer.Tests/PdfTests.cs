@@ -61,6 +61,24 @@ public sealed class PdfTests
         Assert.Equal(5, wrapped.Line); // the page
     }
 
+    /// <summary>
+    /// A Word table without borders saved as PDF (pandoc's Word file of the page, by LibreOffice): no ruling line to
+    /// read cells from. Labels wrap over up to seven lines below their values, some cut by a page break; shuyang's
+    /// rows print two of seven columns, placed under the header's columns, its continuation pages with no header.
+    /// </summary>
+    [Theory]
+    [InlineData("pingtan-2021")]
+    [InlineData("shuyang-fgj-2023")]
+    public void A_table_without_ruling_lines_is_read_from_its_columns_and_wrapped_labels(string name)
+    {
+        var result = ReportImporter.ImportPdf(Other($"{name}.unruled.pdf"));
+
+        var comparison = CellComparison.Compare(Fixtures.Document(name), result);
+        Assert.Empty(comparison.Wrong);
+        Assert.Equal(comparison.Cells, comparison.Right);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Blocking);
+    }
+
     [Fact]
     public void A_scan_is_unreadable_saying_it_has_no_text_layer()
     {

@@ -49,9 +49,13 @@ internal readonly record struct Glyph(string Text, double Left, double Right, do
     /// left to right, with a space where the gap between two letters is more than a third of their size. A letter
     /// printed twice over itself (simulated bold) is read once.
     /// </summary>
-    public static List<(double Baseline, string Text, double End, double FirstAdvance)> Lines(List<Glyph> glyphs, ImportBudget budget)
+    public static List<(double Baseline, string Text, double End, double FirstAdvance)> Lines(List<Glyph> glyphs, ImportBudget budget) =>
+        Group(glyphs, budget).Select(line => (line.Baseline, Join(line.Letters), line.Letters[^1].End, line.Letters[0].End - line.Letters[0].Start)).ToList();
+
+    /// <summary>The letters of each line, top to bottom, each line left to right (see <see cref="Lines"/>).</summary>
+    public static List<(double Baseline, List<Glyph> Letters)> Group(List<Glyph> glyphs, ImportBudget budget)
     {
-        var lines = new List<(double, string, double, double)>();
+        var lines = new List<(double, List<Glyph>)>();
         if (glyphs.Count == 0)
         {
             return lines;
@@ -67,15 +71,18 @@ internal readonly record struct Glyph(string Text, double Left, double Right, do
             }
             var line = glyphs.GetRange(start, i - start);
             line.Sort((a, b) => a.Start.CompareTo(b.Start));
-            lines.Add((glyphs[start].Baseline, Join(line), line[^1].End, line[0].End - line[0].Start));
+            lines.Add((glyphs[start].Baseline, line));
             start = i;
         }
         return lines;
     }
 
-    private static string Join(List<Glyph> line)
+    /// <summary>A line's words: its letters cut where <see cref="Lines"/> puts a space.</summary>
+    public static List<Word> Words(List<Glyph> line)
     {
+        var words = new List<Word>();
         var text = new System.Text.StringBuilder();
+        Glyph? first = null;
         Glyph? previous = null;
         foreach (var glyph in line)
         {
@@ -84,16 +91,28 @@ internal readonly record struct Glyph(string Text, double Left, double Right, do
                 var size = Math.Max(p.Size, glyph.Size);
                 if (glyph.Text == p.Text && Math.Abs(glyph.Start - p.Start) < size * 0.2)
                 {
-                    continue; // the same letter again, a hair to the right
+                    continue;
                 }
                 if (glyph.Start - p.End > size / 3)
                 {
-                    text.Append(' ');
+                    words.Add(new Word(text.ToString(), first!.Value.Left, p.Right, first.Value.Baseline, first.Value.Size));
+                    text.Clear();
+                    first = null;
                 }
             }
+            first ??= glyph;
             text.Append(glyph.Text);
             previous = glyph;
         }
-        return text.ToString();
+        if (first is { } f && previous is { } last)
+        {
+            words.Add(new Word(text.ToString(), f.Left, last.Right, f.Baseline, f.Size));
+        }
+        return words;
     }
+
+    private static string Join(List<Glyph> line) => string.Join(' ', Words(line).Select(w => w.Text));
 }
+
+/// <summary>Letters printed together, with no gap a space stands for: where it starts and ends, in PDF points.</summary>
+internal readonly record struct Word(string Text, double Left, double Right, double Baseline, double Size);

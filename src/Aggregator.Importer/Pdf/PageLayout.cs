@@ -11,6 +11,11 @@ internal sealed record TextBlock(int Page, double Y, string Text) : PdfBlock(Pag
 internal sealed class TableCell(string text)
 {
     public string Text { get; set; } = text;
+
+    /// <summary>Where a label cell of a table without ruling lines is printed (NaN otherwise).</summary>
+    public double Left { get; init; } = double.NaN;
+
+    public double Right { get; init; } = double.NaN;
 }
 
 /// <summary>
@@ -18,16 +23,26 @@ internal sealed class TableCell(string text)
 /// over it) and whether it goes on from the row above.
 /// </summary>
 internal sealed record TableBlock(int Page, double Y, IReadOnlyList<double> ColumnLines, bool OpenTop, bool OpenBottom, List<(TableCell? Cell, bool FromAbove)[]> Rows)
-    : PdfBlock(Page, Y);
+    : PdfBlock(Page, Y)
+{
+    /// <summary>For a table without ruling lines: where its first value column starts (null for a ruled table).</summary>
+    public double? ValuesLeft { get; init; }
+
+    /// <summary>For a table without ruling lines: its labels start on their values' line and wrap below it.</summary>
+    public bool LabelsAlignedTop { get; init; }
+}
+
+/// <summary>Lines of words at the top of a page that may be the rest of the labels of a table a page break cut.</summary>
+internal sealed record LeadingLines(int Page, double Y, List<TextBlock> Lines, List<Word> Words) : PdfBlock(Page, Y);
 
 /// <summary>
-/// One page as blocks in reading order: the running text line by line, top to bottom, and each ruled table as its rows
-/// of cells. A cell's text is its letters line by line; Chinese runs on across a line break, Latin letters and digits
+/// One page as blocks in reading order: the running text line by line, top to bottom, each ruled table as its rows
+/// of cells, and the tables printed without lines found in the running text (<see cref="UnruledTables"/>) likewise. A cell's text is its letters line by line; Chinese runs on across a line break, Latin letters and digits
 /// run on only where the line was full (a number wrapped in a narrow column), else a space keeps them apart.
 /// </summary>
 internal static class PageLayout
 {
-    public static List<PdfBlock> Read(Page page, Func<int, bool> cells, ImportBudget budget, out int letters)
+    public static List<PdfBlock> Read(Page page, Func<int, bool> cells, UnruledTables.Headings headings, ImportBudget budget, out int letters)
     {
         var number = page.Number;
         var glyphs = new List<Glyph>(page.Letters.Count);
@@ -50,7 +65,7 @@ internal static class PageLayout
                 free.Add(glyph);
             }
         }
-        return Glyph.Lines(free, budget).Select(l => (PdfBlock)new TextBlock(number, l.Baseline, l.Text))
+        return UnruledTables.Blocks(Glyph.Group(free, budget), number, headings, budget)
             .Concat(tables.Select(t => Rows(t, number, budget)))
             .OrderByDescending(b => b.Y)
             .ToList();

@@ -54,6 +54,7 @@ internal static class PdfRenderer
             var letters = 0;
             var images = 0;
             var blocks = new List<PdfBlock>();
+            var headings = new UnruledTables.Headings();
             for (var number = 1; number <= pageCount; number++)
             {
                 budget.Check();
@@ -63,7 +64,7 @@ internal static class PdfRenderer
                     var page = document.GetPage(n);
                     filters.ThrowIfPassed();
                     images += page.NumberOfImages;
-                    var read = PageLayout.Read(page, Cells, budget, out var count);
+                    var read = PageLayout.Read(page, Cells, headings, budget, out var count);
                     letters += count;
                     return read;
                 }));
@@ -97,6 +98,14 @@ internal static class PdfRenderer
         for (var i = 0; i < blocks.Count; i++)
         {
             budget.Step();
+            if (blocks[i] is LeadingLines leading)
+            {
+                if (!(LastTable(stitched, leading.Page) is { } last && stitched[last] is TableBlock table && Continued(table, leading, budget)))
+                {
+                    stitched.AddRange(leading.Lines);
+                }
+                continue;
+            }
             if (blocks[i] is not TableBlock { OpenTop: true } next || LastTable(stitched, next.Page) is not { } at
                 || stitched[at] is not TableBlock { OpenBottom: true } previous || !SameColumns(previous, next))
             {
@@ -172,6 +181,31 @@ internal static class PdfRenderer
             }
             previous.Rows.Add(row);
         }
+    }
+
+    /// <summary>
+    /// Lines of words at the top of a page that finish the labels of the last row of a table without ruling lines on
+    /// the page before (its labels wrap below their values): each group of them goes to the label cell it is printed
+    /// under. False, and nothing changed, when the table's labels are not aligned so or a group fits no label cell.
+    /// </summary>
+    private static bool Continued(TableBlock table, LeadingLines leading, ImportBudget budget)
+    {
+        if (table is not { LabelsAlignedTop: true, ValuesLeft: { } valuesLeft } || table.Rows.Count == 0 || leading.Words.Any(w => w.Right >= valuesLeft))
+        {
+            return false;
+        }
+        var labels = table.Rows[^1].Select(c => c.Cell).OfType<TableCell>().Where(c => !double.IsNaN(c.Left)).ToList();
+        var rest = UnruledTables.LabelCells(leading.Words, budget);
+        var cells = rest.Select(r => labels.Where(l => r.Left <= l.Right && r.Right >= l.Left).ToList() is [var only] ? only : null).ToList();
+        if (cells.Any(c => c is null))
+        {
+            return false;
+        }
+        for (var k = 0; k < rest.Count; k++)
+        {
+            cells[k]!.Text = JoinText(cells[k]!.Text, rest[k].Text);
+        }
+        return true;
     }
 
     private static string JoinText(string above, string below) =>
