@@ -53,6 +53,8 @@ public sealed class AccuracyTests(ITestOutputHelper output)
         ("pdf/shuyang-fgj-2023.libreoffice.pdf", "shuyang-fgj-2023"),
         ("pdf/pingtan-2021.unruled.pdf", "pingtan-2021"),
         ("pdf/shuyang-fgj-2023.unruled.pdf", "shuyang-fgj-2023"),
+        ("pdf/pingtan-2021.centred.pdf", "pingtan-2021"),
+        ("pdf/shuyang-fgj-2023.centred.pdf", "shuyang-fgj-2023"),
         ("docx/pingtan-2021.pandoc.docx", "pingtan-2021"),
         ("docx/shuyang-fgj-2023.pandoc.docx", "shuyang-fgj-2023"),
         ("traditional/wusu-transport-2020.s2t.txt", "wusu-transport-2020"),

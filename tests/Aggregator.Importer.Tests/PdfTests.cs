@@ -63,15 +63,18 @@ public sealed class PdfTests
 
     /// <summary>
     /// A Word table without borders saved as PDF (pandoc's Word file of the page, by LibreOffice): no ruling line to
-    /// read cells from. Labels wrap over up to seven lines below their values, some cut by a page break; shuyang's
-    /// rows print two of seven columns, placed under the header's columns, its continuation pages with no header.
+    /// read cells from. Labels wrap over up to seven lines below their values ("unruled") or above and below them
+    /// ("centred"), some cut by a page break; shuyang's rows print two of seven columns, placed under the header's
+    /// columns, its continuation pages with no header.
     /// </summary>
     [Theory]
-    [InlineData("pingtan-2021")]
-    [InlineData("shuyang-fgj-2023")]
-    public void A_table_without_ruling_lines_is_read_from_its_columns_and_wrapped_labels(string name)
+    [InlineData("pingtan-2021", "unruled")]
+    [InlineData("shuyang-fgj-2023", "unruled")]
+    [InlineData("pingtan-2021", "centred")]
+    [InlineData("shuyang-fgj-2023", "centred")]
+    public void A_table_without_ruling_lines_is_read_from_its_columns_and_wrapped_labels(string name, string variant)
     {
-        var result = ReportImporter.ImportPdf(Other($"{name}.unruled.pdf"));
+        var result = ReportImporter.ImportPdf(Other($"{name}.{variant}.pdf"));
 
         var comparison = CellComparison.Compare(Fixtures.Document(name), result);
         Assert.Empty(comparison.Wrong);

@@ -190,7 +190,7 @@ internal static class PdfRenderer
     /// </summary>
     private static bool Continued(TableBlock table, LeadingLines leading, ImportBudget budget)
     {
-        if (table is not { LabelsAlignedTop: true, ValuesLeft: { } valuesLeft } || table.Rows.Count == 0 || leading.Words.Any(w => w.Right >= valuesLeft))
+        if (table is not { ValuesLeft: { } valuesLeft } || table.Rows.Count == 0 || leading.Words.Any(w => w.Right >= valuesLeft))
         {
             return false;
         }

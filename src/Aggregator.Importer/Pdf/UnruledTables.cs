@@ -179,21 +179,21 @@ internal static class UnruledTables
             return headed is null ? column : headed.FindIndex(span => Overlaps(span, columns[column].Left, columns[column].Right));
         }
         var rowLines = Enumerable.Range(found.Start, found.End - found.Start).Where(k => lines[k].Values.Count > 0).ToList();
-        // Each line of words goes to a row: the row above it when labels are aligned at the top, else the nearer one.
         var labelsOf = rowLines.ToDictionary(r => r, r => new List<Word>(lines[r].Labels));
-        for (var k = found.Start; k < found.End; k++)
+        for (var k = found.Start; k < rowLines[0]; k++)
         {
-            budget.Step();
-            if (lines[k].Values.Count > 0)
+            labelsOf[rowLines[0]].AddRange(lines[k].Words);
+        }
+        for (var j = 0; j < rowLines.Count; j++)
+        {
+            var from = rowLines[j] + 1;
+            var to = j + 1 < rowLines.Count ? rowLines[j + 1] : found.End;
+            var split = found.AlignedTop || j + 1 == rowLines.Count ? to : Split(lines, rowLines[j], to);
+            for (var k = from; k < to; k++)
             {
-                continue;
+                budget.Step();
+                labelsOf[k < split ? rowLines[j] : rowLines[j + 1]].AddRange(lines[k].Words);
             }
-            var above = rowLines.LastOrDefault(r => r < k, -1);
-            var below = rowLines.FirstOrDefault(r => r > k, -1);
-            var row = found.AlignedTop || below < 0 ? above
-                : above < 0 ? below
-                : lines[above].Baseline - lines[k].Baseline <= lines[k].Baseline - lines[below].Baseline ? above : below;
-            labelsOf[row].AddRange(lines[k].Words);
         }
         var rows = new List<(TableCell?, bool)[]>();
         foreach (var r in rowLines)
@@ -223,6 +223,39 @@ internal static class UnruledTables
         return new TableBlock(page, top, columns.Select(c => c.Left).ToArray(), false, false, rows) { LabelsAlignedTop = found.AlignedTop, ValuesLeft = columns[0].Left };
     }
 
+    /// <summary>
+    /// Where the lines of words between two rows whose labels are centred on their values change rows: at the widest
+    /// gap between lines (the cells' padding), or, when no gap is clearly the widest, where they become nearer to the
+    /// row below.
+    /// </summary>
+    private static int Split(List<Line> lines, int above, int below)
+    {
+        var widest = -1;
+        double first = 0, second = 0;
+        for (var k = above; k < below; k++)
+        {
+            var gap = lines[k].Baseline - lines[k + 1].Baseline;
+            if (gap > first)
+            {
+                (second, first, widest) = (first, gap, k + 1);
+            }
+            else if (gap > second)
+            {
+                second = gap;
+            }
+        }
+        if (widest > 0 && first - second > 0.2 * lines[above].Size)
+        {
+            return widest;
+        }
+        var split = above + 1;
+        while (split < below && lines[above].Baseline - lines[split].Baseline <= lines[split].Baseline - lines[below].Baseline)
+        {
+            split++;
+        }
+        return split;
+    }
+
     /// <summary>The value columns: the spans of all values of the table, overlapping ones joined; null when a row has two values in one column.</summary>
     private static List<(double Left, double Right)>? Columns(List<Line> lines, Found found, ImportBudget budget)
     {
@@ -247,8 +280,8 @@ internal static class UnruledTables
     }
 
     /// <summary>
-    /// The columns of the header lines above the table, right of its labels: the words that do not span two words of
-    /// another line (a group's heading over its columns), overlapping ones joined (a heading wrapped in its cell). Null
+    /// The columns of the header lines above the table, right of its labels: the words that do not span two words
+    /// printed side by side on other lines (a group's heading over its columns), overlapping ones joined (a heading wrapped in its cell). Null
     /// unless they are more than the value columns and every value column is under exactly one of them, each its own.
     /// A table with no header lines (on the page after its header) takes the columns of the last header.
     /// </summary>
@@ -276,7 +309,9 @@ internal static class UnruledTables
             foreach (var word in header[l])
             {
                 budget.Step();
-                var spans = header.Where((_, other) => other != l).Any(other => other.Count(w => w.Left <= word.Right && w.Right >= word.Left) >= 2);
+                // Over two words printed side by side (on other lines): a group's heading.
+                var below = header.Where((_, other) => other != l).SelectMany(other => other).Where(w => Overlaps((word.Left, word.Right), w)).ToList();
+                var spans = below.Any(a => below.Any(b => !Overlaps((a.Left, a.Right), b)));
                 if (!spans)
                 {
                     leaves.Add((word.Left, word.Right));
