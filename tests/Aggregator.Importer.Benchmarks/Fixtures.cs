@@ -8,13 +8,13 @@ internal static class Fixtures
     /// </summary>
     public static string Read(string file) => File.ReadAllText(Find(file));
 
-    public static byte[] Bytes(string file) => File.ReadAllBytes(Find(file));
+    public static byte[] Bytes(string file, string under = "reports") => File.ReadAllBytes(Find(file, under));
 
-    private static string Find(string file)
+    private static string Find(string file, string under = "reports")
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            var path = Path.Combine(folder.FullName, "Fixtures", "reports", file);
+            var path = Path.Combine(folder.FullName, "Fixtures", under, file);
             if (File.Exists(path))
             {
                 return path;

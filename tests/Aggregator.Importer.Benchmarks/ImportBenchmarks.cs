@@ -20,6 +20,7 @@ public class ImportBenchmarks
     private string largestText = "";
     private string largestPage = "";
     private byte[] pdf = [];
+    private byte[] unruledPdf = [];
     private byte[] docx = [];
 
     [GlobalSetup]
@@ -29,6 +30,7 @@ public class ImportBenchmarks
         largestText = Fixtures.Read("huaian-szf-2024.txt");
         largestPage = Fixtures.Read("pingtan-2021.html");
         pdf = Fixtures.Bytes("pingtan-2021.pdf");
+        unruledPdf = Fixtures.Bytes("pingtan-2021.unruled.pdf", "pdf");
         docx = Fixtures.Bytes("pingtan-2021.docx");
     }
 
@@ -52,14 +54,17 @@ public class ImportBenchmarks
 
     // The floor of a PDF: PdfPig's own text extraction of every page of the same file (Page.Text).
     [Benchmark(Baseline = true), BenchmarkCategory("pdf (pingtan, 9 pages, 403 KB)")]
-    public int PdfFloor()
-    {
-        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
-        return document.GetPages().Sum(page => page.Text.Length);
-    }
+    public int PdfFloor() => PdfPigText(pdf);
 
     [Benchmark, BenchmarkCategory("pdf (pingtan, 9 pages, 403 KB)")]
     public ImportResult PdfImport() => ReportImporter.ImportPdf(pdf);
+
+    // A PDF whose tables have no ruling lines (read from the words' geometry), the same floor.
+    [Benchmark(Baseline = true), BenchmarkCategory("unruled pdf (pingtan via Word, 10 pages, 179 KB)")]
+    public int UnruledPdfFloor() => PdfPigText(unruledPdf);
+
+    [Benchmark, BenchmarkCategory("unruled pdf (pingtan via Word, 10 pages, 179 KB)")]
+    public ImportResult UnruledPdfImport() => ReportImporter.ImportPdf(unruledPdf);
 
     // The floor of a Word file: the Open XML SDK's text of the body of the same file.
     [Benchmark(Baseline = true), BenchmarkCategory("docx (pingtan, 29 KB)")]
@@ -71,6 +76,12 @@ public class ImportBenchmarks
 
     [Benchmark, BenchmarkCategory("docx (pingtan, 29 KB)")]
     public ImportResult DocxImport() => ReportImporter.ImportDocx(docx);
+
+    private static int PdfPigText(byte[] file)
+    {
+        using var document = UglyToad.PdfPig.PdfDocument.Open(file);
+        return document.GetPages().Sum(page => page.Text.Length);
+    }
 
     private static int Floor(string text) => text.Normalize(NormalizationForm.FormKC).Split('\n').Length;
 }

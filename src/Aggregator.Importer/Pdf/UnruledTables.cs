@@ -98,7 +98,10 @@ internal static class UnruledTables
         public double Right => Words.Count > 0 ? Words[^1].Right : double.NegativeInfinity;
     }
 
-    private static bool IsValue(string word) => CellText.TryNumber(word) is not null || word.All(CellText.IsDash);
+    // Digits alone are a number without the pattern (a page of numbers would spend most of its time in it).
+    private static bool IsValue(string word) =>
+        word.Length > 0 && (char.IsAsciiDigit(word[0]) || CellText.IsDash(word[0]) || word[0] == '+')
+        && ((word.Length <= 18 && !word.AsSpan().ContainsAnyExceptInRange('0', '9')) || word.All(CellText.IsDash) || CellText.TryNumber(word) is not null);
 
     /// <summary>Lines [Start, End) of a table, with the lines of words above its first row when they are that row's label (not aligned at the top).</summary>
     private readonly record struct Found(int Start, int End, bool AlignedTop);
@@ -175,8 +178,8 @@ internal static class UnruledTables
         var width = headed?.Count ?? columns.Count;
         int ColumnOf(Word value)
         {
-            var column = columns.FindIndex(span => Overlaps(span, value));
-            return headed is null ? column : headed.FindIndex(span => Overlaps(span, columns[column].Left, columns[column].Right));
+            var column = Under(columns, value.Left, value.Right);
+            return headed is null ? column : Under(headed, columns[column].Left, columns[column].Right);
         }
         var rowLines = Enumerable.Range(found.Start, found.End - found.Start).Where(k => lines[k].Values.Count > 0).ToList();
         var labelsOf = rowLines.ToDictionary(r => r, r => new List<Word>(lines[r].Labels));
@@ -270,7 +273,7 @@ internal static class UnruledTables
             var taken = new HashSet<int>();
             foreach (var value in lines[k].Values)
             {
-                if (!taken.Add(columns.FindIndex(span => Overlaps(span, value))))
+                if (!taken.Add(Under(columns, value.Left, value.Right)))
                 {
                     return null;
                 }
@@ -350,6 +353,25 @@ internal static class UnruledTables
             }
         }
         return joined;
+    }
+
+    /// <summary>The first of <paramref name="spans"/> (left to right, apart) that [left, right] overlaps, or -1.</summary>
+    private static int Under(List<(double Left, double Right)> spans, double left, double right)
+    {
+        var (low, high) = (0, spans.Count - 1);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (spans[middle].Right + Tolerance < left)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return spans.Count > 0 && Overlaps(spans[low], left, right) ? low : -1;
     }
 
     private static bool Overlaps((double Left, double Right) span, Word word) => Overlaps(span, word.Left, word.Right);
