@@ -40,7 +40,9 @@ public sealed class ReadDatabase(AggregatorDbContext primary, ReadDatabase.Stand
             return db; // not in recovery: the read connection string led to a primary
         }
         NpgsqlLogSequenceNumber target;
-        await using (var command = primarySource.CreateCommand("SELECT pg_current_wal_lsn()"))
+        // The insert position, not the write position: with synchronous_commit off a commit is visible on the primary
+        // before its record is written out, and a standby that has replayed up to the write position may lack it.
+        await using (var command = primarySource.CreateCommand("SELECT pg_current_wal_insert_lsn()"))
         {
             target = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
