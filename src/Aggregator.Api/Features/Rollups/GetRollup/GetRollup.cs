@@ -108,6 +108,6 @@ public static class GetRollupEndpoint
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), answer.Response, output.Labels) : new JsonBytesResult<RollupResponse>(answer.Json);
+        return output.IsCsv ? RollupCsv.Result(RollupSpec.From(query), answer.Response!, output.Labels) : new JsonBytesResult<RollupResponse>(answer.Json);
     }
 }

@@ -23,8 +23,11 @@ namespace Aggregator.Api.Features.Rollups.GetRollup;
 /// </summary>
 public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
-    /// <summary>An answer, its JSON, its entity tag, the data stamp it is known to hold for, and a hash of its rows' JSON.</summary>
-    public sealed record Entry(RollupResponse Response, byte[] Json, string ETag, string Stamp, byte[] RowsHash);
+    /// <summary>
+    /// An answer's JSON, its entity tag, the data stamp it is known to hold for, and a hash of its rows' JSON; the
+    /// answer's objects only for a CSV request (which writes them), a JSON one is served from its bytes.
+    /// </summary>
+    public sealed record Entry(RollupResponse? Response, byte[] Json, string ETag, string Stamp, byte[] RowsHash);
 
     /// <summary>One year's rows of an answer grouped by year, each with its JSON, and that year's stamp.</summary>
     private sealed record YearPart(RollupResponse Response, byte[][] RowJson, string Stamp);
@@ -53,7 +56,7 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeP
         var withoutRows = JsonSerializer.SerializeToUtf8Bytes(response with { Rows = [] }, Options);
         // The tag covers the whole answer: the request, the answer without its rows, and the rows (by their hash).
         var tag = $"\"r-{Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(key), .. withoutRows, .. rowsHash]))[..32]}\"";
-        return Keep(key, new Entry(response, WithRows(withoutRows, rows), tag, stamp, rowsHash));
+        return Keep(key, new Entry(query.Output().IsCsv ? response : null, WithRows(withoutRows, rows), tag, stamp, rowsHash));
     }
 
     private (RollupResponse, byte[]) Whole(RollupResponse response) => (response, JsonSerializer.SerializeToUtf8Bytes(response.Rows, Options));
@@ -93,7 +96,7 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeP
                 parts[year - first] = part;
                 cache.Set(PartKey(key, year), part, new MemoryCacheEntryOptions
                 {
-                    Size = 1024 + part.RowJson.Sum(r => r.Length + 64), SlidingExpiration = TimeSpan.FromMinutes(10),
+                    Size = 1024 + part.RowJson.Sum(r => r.Length + 64) + rows.Sum(RowBytes), SlidingExpiration = TimeSpan.FromMinutes(10),
                 });
             }
         }
@@ -132,7 +135,24 @@ public sealed class RollupCache(IMemoryCache cache, DataVersions versions, TimeP
     private static string PartKey(string key, int year) => $"{key}\u001fyear={year}";
 
     private Entry Keep(string key, Entry entry) =>
-        cache.Set(key, entry, new MemoryCacheEntryOptions { Size = entry.Json.Length + 1024, SlidingExpiration = TimeSpan.FromMinutes(10) });
+        cache.Set(key, entry, new MemoryCacheEntryOptions
+        {
+            Size = entry.Json.Length + 1024 + (entry.Response?.Rows.Sum(RowBytes) ?? 0), SlidingExpiration = TimeSpan.FromMinutes(10),
+        });
+
+    /// <summary>
+    /// About how much memory a row's objects take (what <c>CacheBytes</c> counts beside the JSON): the record, its
+    /// strings, and its dictionaries' tables (an entry of a metric's value ~48 bytes with its share of the buckets).
+    /// <c>RollupCacheTests</c> checks it against what the runtime measures.
+    /// </summary>
+    public static long RowBytes(RollupRow row)
+    {
+        static long Text(string? text) => text is null ? 0 : 24 + 2L * text.Length;
+        static long Table(int count, int entry) => count == 0 ? 0 : 200 + (long)count * entry;
+        return 320 + Text(row.Province) + Text(row.ProvinceName) + Text(row.Prefecture) + Text(row.PrefectureName) + Text(row.County)
+               + Text(row.CountyName) + Text(row.Sector) + Text(row.SectorName) + Text(row.Agency) + Text(row.AgencyName) + Text(row.Applicant)
+               + Table(row.Values.Count, 56) + Table(row.Blanks.Count, 40) + Table(row.Previous?.Count ?? 0, 56) + Table(row.Change?.Count ?? 0, 56);
+    }
 
     private (string Key, string Stamp) Key(GetRollup query)
     {
