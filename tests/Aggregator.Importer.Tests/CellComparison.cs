@@ -51,5 +51,18 @@ public sealed record CellComparison(int Right, int BlankWithDiagnostic, IReadOnl
         return new CellComparison(0, expected.Fields.Count(), []);
     }
 
+    /// <summary>A damaged or cut file: unreadable, or read with no cell wrong (blank cells said so).</summary>
+    public static void AssertUnreadableOrNeverWrong(ReportDocument expected, ImportResult result)
+    {
+        if (result.Document is not null)
+        {
+            Assert.Empty(Compare(expected, result).Wrong);
+        }
+        else
+        {
+            Assert.True(result.Unreadable is not null || result.HasBlockingDiagnostics);
+        }
+    }
+
     private static string Show(decimal? value) => value?.ToString() ?? "blank";
 }

@@ -250,29 +250,6 @@ public static class HostileDocx
         new DocxBuilder().Paragraph("三、收到和处理政府信息公开申请情况")
             .Table(Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, columns).Select(c => new DocxBuilder.Cell(c == 0 ? "本年新收政府信息公开申请数量" : "1")))).Build();
 
-    /// <summary>
-    /// A page of <paramref name="rows"/> lines, each a word and <paramref name="columns"/> numbers, no ruling line: a
-    /// table without lines as large as a page holds; every <paramref name="skew"/>-th number a little off its column.
-    /// </summary>
-    public static byte[] Unruled(int rows, int columns, int skew)
-    {
-        var content = new StringBuilder("BT /F1 1 Tf ");
-        var (dy, dx) = (700.0 / rows, 650.0 / (columns + 1));
-        for (var r = 0; r < rows; r++)
-        {
-            content.Append($"1 0 0 1 50 {750 - r * dy:0.##} Tm (a) Tj ");
-            for (var c = 0; c < columns; c++)
-            {
-                var off = skew > 0 && (r * columns + c) % skew == 0 ? dx / 2 : 0;
-                content.Append($"1 0 0 1 {100 + c * dx + off:0.##} {750 - r * dy:0.##} Tm (1) Tj ");
-            }
-        }
-        content.Append("ET");
-        var pdf = new PdfBuilder();
-        pdf.Page([pdf.Stream(content.ToString(), compress: true)]);
-        return pdf.Build();
-    }
-
     public static readonly Lazy<byte[]> Bomb = new(() =>
     {
         using var stream = new MemoryStream();

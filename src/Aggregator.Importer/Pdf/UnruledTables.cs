@@ -7,10 +7,13 @@ namespace Aggregator.Importer.Pdf;
 /// by their geometry. A row is a line that ends in values (numbers, or dashes for blanks) with only words to their
 /// left; the rows next to each other, and the lines of words between them that stay left of every value, make a
 /// table. Its value columns are where the values of all its rows are printed (the spans of values that overlap are
-/// one column), so a blank cell stays blank in its own column. The lines of words between rows are the labels wrapped
-/// in their cells: below their row's values when the cells are aligned at the top (the first row's label starts on
-/// its values' line), else around them (each line goes to the nearer row). In a row the words whose spans overlap are
-/// one label cell (a group's label beside an item's), read top to bottom.
+/// one column), or, when the header above prints more columns than the values fill, the header's (blank columns), so
+/// a blank cell stays blank in its own column; a table continued on the next page without its header takes the last
+/// header's. The lines of words between rows are the labels wrapped in their cells: below their row's values when the
+/// cells are aligned at the top (the first row's label starts on its values' line), else around them (split between
+/// two rows at the widest gap). In a row the words whose spans overlap are one label cell (a group's label beside an
+/// item's), read top to bottom. Lines of words at the top of a page are kept apart (<see cref="LeadingLines"/>): the
+/// rest of labels a page break cut, which <see cref="PdfRenderer"/> joins to the table on the page before.
 /// </summary>
 /// <remarks>
 /// Whatever this gets wrong comes out as labels the template does not know (blank cells with a diagnostic), never as

@@ -146,13 +146,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         Assert.Equal(0, kill.ExitCode);
     }
 
-    private static async Task Execute(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static async Task Execute(string connectionString, string sql) => await Scalar<object?>(connectionString, sql);
 
     /// <summary>The server ports of the database calls under every span of a command or query (the primary's LSN query included).</summary>
     /// <param name="from">Only spans ended after this many had.</param>
