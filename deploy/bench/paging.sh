@@ -23,33 +23,19 @@ for tool in curl jq; do command -v $tool >/dev/null || { echo "paging.sh needs $
 
 work=$(mktemp -d /tmp/aggregator-paging.XXXXXX)
 chmod 755 "$work"
-pg_bin=/usr/lib/postgresql/15/bin
-[ -x "$pg_bin/initdb" ] || pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$pg_bin/initdb" ] || { echo "paging.sh: no PostgreSQL server binaries (Debian package postgresql)" >&2; exit 1; }
-as_postgres=()
-[ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+. "$root/deploy/bench/lib.sh"
+pg_server_binaries paging.sh
 api_pid=""
 pg_data="$work/pg"
 cleanup() {
   local status=$?
-  if [ -n "$api_pid" ] && kill -0 "$api_pid" 2>/dev/null; then
-    kill "$api_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$api_pid" 2>/dev/null || break; sleep 0.2; done
-  fi
-  if [ -f "$pg_data/postmaster.pid" ]; then
-    timeout 90 "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -m fast -t 60 stop >/dev/null 2>&1 || true
-  fi
+  stop_api_and_postgres "$api_pid" "$pg_data"
   [ "$status" -ne 0 ] && { tail -n 20 "$work/api.log" "$pg_data/server.log" 2>/dev/null >&2 || true; }
   rm -rf "$work"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() {
-  local port=$((20000 + RANDOM % 20000))
-  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  echo "$port"
-}
 
 echo "building Release"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -117,8 +103,10 @@ echo "| request | ms |"
 echo "|---|---:|"
 measure "page 1 by cursor (no page parameter)" "/api/v1/cells"
 for page in 2101 $((last / 2)) $((last - 1)); do
+  [ "$page" -gt 1 ] && [ "$page" -lt "$last" ] || continue # a small --agencies has fewer pages
   measure "page $page by cursor" "/api/v1/cells?cursor=$(cursor_to "$page")"
 done
 for page in 1 2101 $((last / 2)) $((last - 1)); do
+  [ "$page" -lt "$last" ] || continue
   measure "page $page by number (page=$page)" "/api/v1/cells?page=$page"
 done

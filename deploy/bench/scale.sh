@@ -49,25 +49,14 @@ fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-pg_bin=/usr/lib/postgresql/15/bin
-[ -x "$pg_bin/initdb" ] || pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -x "$pg_bin/initdb" ] || { echo "scale.sh: no PostgreSQL server binaries (Debian package postgresql)" >&2; exit 1; }
-# initdb and postgres refuse to run as root: as root, run them as the postgres OS user.
-as_postgres=()
-[ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+. "$root/deploy/bench/lib.sh"
+pg_server_binaries scale.sh
 
 api_pid=""
 pg_data="$work/pg"
 cleanup() {
   local status=$?
-  if [ -n "$api_pid" ] && kill -0 "$api_pid" 2>/dev/null; then
-    kill "$api_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$api_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$api_pid" 2>/dev/null || true
-  fi
-  if [ -f "$pg_data/postmaster.pid" ]; then
-    timeout 90 "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -m fast -t 60 stop >/dev/null 2>&1 || true
-  fi
+  stop_api_and_postgres "$api_pid" "$pg_data"
   if [ "$status" -ne 0 ]; then
     echo "scale.sh: failed (exit $status); last lines of the API and PostgreSQL logs:" >&2
     tail -n 30 "$work/api.log" 2>/dev/null >&2 || true
@@ -78,12 +67,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local port=$((20000 + RANDOM % 20000))
-  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  echo "$port"
-}
 
 say "building Release (API and benchmark)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
