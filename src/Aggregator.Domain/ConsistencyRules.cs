@@ -18,6 +18,9 @@ public sealed record Finding(string Rule, FindingSeverity Severity, string Messa
 /// </summary>
 public static class ConsistencyRules
 {
+    /// <summary>The rules a finding names, in order.</summary>
+    public static readonly IReadOnlyList<string> Rules = ["R1", "R2", "R3", "R4", "R5", "R6"];
+
     private static readonly string[] OutcomeRowPrefixes =
         ["applications.granted", "applications.partiallyGranted", "applications.denied.", "applications.unableToProvide.", "applications.notProcessed.", "applications.otherHandling"];
 
@@ -171,6 +174,41 @@ public static class ConsistencyRules
                     $"proactive.{row}.itemsLastYear"));
             }
         }
+    }
+
+    /// <summary>
+    /// The cells of <paramref name="document"/> that a finding's rule reads, with their values, in template order:
+    /// R1 the four rows of its column, R2 its row's seven columns, R3 the total and the outcome rows of its column, R4
+    /// its appeals block. R5 and R6 compare with the previous year's report: only the finding's own cell is in this one.
+    /// </summary>
+    public static IReadOnlyList<Cell> CellsOf(Finding finding, ReportDocument document)
+    {
+        if (Address(finding.Path, document.Edition) is not var (metric, column))
+        {
+            return [];
+        }
+        var prefix = finding.Path[..finding.Path.LastIndexOf('.')];
+        IEnumerable<(Metric Metric, Applicant? Column)> cells = (finding.Rule, column) switch
+        {
+            ("R1", { } c) => new[] { "applications.newlyReceived", "applications.carriedOver", "applications.totalHandled", "applications.carriedForward" }
+                .Select(code => (MetricCatalogue.Get(code), (Applicant?)c)),
+            ("R2", not null) => Applicants.All.Select(a => (metric, (Applicant?)a)),
+            ("R3", { } c) => OutcomeRows(document.Edition).Prepend(MetricCatalogue.Get("applications.totalHandled")).Select(m => (m, (Applicant?)c)),
+            ("R4", null) => MetricCatalogue.AppealFields.Select(f => (MetricCatalogue.Get($"{prefix}.{f.Key}"), (Applicant?)null)),
+            _ => [(metric, column)],
+        };
+        return cells.Select(c => new Cell(c.Metric, c.Column, document.Get(c.Metric, c.Column))).ToArray();
+    }
+
+    /// <summary>The metric and column a document path names in an edition (<c>applications.granted.total</c>), or null.</summary>
+    private static (Metric Metric, Applicant? Column)? Address(string path, Edition edition)
+    {
+        var dot = path.LastIndexOf('.');
+        if (dot > 0 && Applicants.TryParse(path[(dot + 1)..], out var column) && MetricCatalogue.Find(path[..dot]) is { HasApplicants: true } metric && metric.IsIn(edition))
+        {
+            return (metric, column);
+        }
+        return MetricCatalogue.Find(path) is { HasApplicants: false } plain && plain.IsIn(edition) ? (plain, null) : null;
     }
 
     private static decimal? Get(ReportDocument d, string code, Applicant column) => d.Get(code, column);

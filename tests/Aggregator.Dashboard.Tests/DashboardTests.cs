@@ -120,6 +120,9 @@ public sealed class DashboardTests(SeededDashboard seeded, ITestOutputHelper out
         Assert.Contains(findings, f => f.Contains("/R4/"));
         Assert.Contains(findings, f => f.Contains("/R2/"));
         Assert.Equal(findings.Order(), (await Attributes(page.Page, "tr[data-finding]", "data-finding")).Order());
+        // Each finding shows the cells its rule reads, its own among them.
+        var ownCells = await page.Page.EvalOnSelectorAllAsync<int[]>("tr[data-finding]", "rows => rows.map(r => r.querySelectorAll('li[data-cell].at').length)");
+        Assert.All(ownCells, count => Assert.Equal(1, count));
         var links = await Attributes(page.Page, "tr[data-finding] a", "href");
         Assert.All(links, href => Assert.StartsWith("/dashboard/report/", href));
 

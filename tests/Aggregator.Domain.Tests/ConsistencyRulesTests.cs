@@ -15,6 +15,35 @@ public class ConsistencyRulesTests
         Assert.Contains("newlyReceived 0 + carriedOver 0 != totalHandled 10 + carriedForward 0", finding.Message);
     }
 
+    [Fact]
+    public void A_finding_names_the_cells_its_rule_reads_with_their_values()
+    {
+        var seed = ReportFixtures.Document("wusu-transport-2020");
+        var r1 = ConsistencyRules.CellsOf(Assert.Single(ConsistencyRules.Check(seed)), seed);
+        Assert.Equal(["applications.newlyReceived.total", "applications.carriedOver.total", "applications.totalHandled.total", "applications.carriedForward.total"],
+            r1.Select(c => c.Path));
+        Assert.Equal([0m, 0m, 10m, 0m], r1.Select(c => c.Value));
+
+        var broken = ReportFixtures.Document("pingtan-2021");
+        broken.Set("appeals.litigationDirect.total", null, 7);
+        var r4 = ConsistencyRules.CellsOf(Assert.Single(ConsistencyRules.Check(broken)), broken);
+        Assert.Equal(new[] { "upheld", "corrected", "other", "pending", "total" }.Select(f => $"appeals.litigationDirect.{f}"), r4.Select(c => c.Path));
+        Assert.Equal(7m, r4[^1].Value);
+
+        broken.Set("applications.denied.stateSecret", Applicant.Commercial, 2); // R2 on the row, R3 in the column
+        var findings = ConsistencyRules.Check(broken);
+        var r2 = ConsistencyRules.CellsOf(findings.Single(f => f.Rule == "R2"), broken);
+        Assert.Equal(Applicants.All.Select(a => $"applications.denied.stateSecret.{a.Key()}"), r2.Select(c => c.Path));
+        var r3 = ConsistencyRules.CellsOf(findings.Single(f => f.Rule == "R3"), broken);
+        Assert.Equal(1 + ConsistencyRules.OutcomeRows(Edition.Edition2021).Count, r3.Count);
+        Assert.Equal("applications.totalHandled.commercial", r3[0].Path);
+        Assert.Contains(r3, c => c.Path == "applications.denied.stateSecret.commercial" && c.Value == 2m);
+
+        var carried = new Finding("R5", FindingSeverity.Info, "", "applications.carriedOver.total");
+        Assert.Equal(["applications.carriedOver.total"], ConsistencyRules.CellsOf(carried, broken).Select(c => c.Path));
+        Assert.Empty(ConsistencyRules.CellsOf(new Finding("R1", FindingSeverity.Warning, "", "no.such.path"), broken));
+    }
+
     [Theory]
     [InlineData("shuyang-fgj-2023")]
     [InlineData("huaian-szf-2024")]

@@ -19,5 +19,6 @@ public static class FeatureEndpoints
         Divisions.GetDivision.GetDivisionEndpoint.Map(api);
         Sectors.ListSectors.ListSectorsEndpoint.Map(api);
         Completeness.GetCompleteness.GetCompletenessEndpoint.Map(api);
+        Findings.ListFindings.ListFindingsEndpoint.Map(api);
     }
 }

@@ -8,7 +8,7 @@ namespace Aggregator.Api.Infrastructure.OpenApi;
 /// <summary>
 /// What the validators accept, in the contract, so that a client generated from it types its queries: the values of
 /// the closed query parameters as enums (the metric catalogue's codes, the grouping dimensions an operation takes,
-/// applicant columns, sectors, comparison, format, header labels) and the division prefix's pattern (required
+/// applicant columns, sectors, comparison, format, header labels, consistency rules) and the division prefix's pattern (required
 /// parameters: <see cref="RequiredQueryFilter"/>).
 /// </summary>
 public sealed class QueryParameterFilter : IOperationFilter
@@ -21,6 +21,7 @@ public sealed class QueryParameterFilter : IOperationFilter
         ["compare"] = ["previousYear"],
         ["format"] = ["json", "csv"],
         ["labels"] = ["codes", "zh"],
+        ["rule"] = ConsistencyRules.Rules,
     };
 
     /// <summary>The dimensions each grouping operation takes (its validator's).</summary>

@@ -9,18 +9,19 @@ import { link } from '../router';
 import { cellLabel, cellsOf, rules, valueAt, type Edition } from '../template';
 import { scopeBar, yearsWithReports } from './scope';
 
-type Summary = Schemas['ReportSummary'];
+type Listed = Schemas['ReportFindings'];
 
-/** Reports whose findings are shown one by one (each is one request); the ranking counts every report. */
-const detailed = 12;
+/** At most this many pages of 1,000 reports are walked; the findings table shows at most maxRows findings. */
 const maxPages = 10;
+const maxRows = 500;
 
-async function reportsWithFindings(division: string | undefined, year: number | undefined): Promise<{ items: Summary[]; complete: boolean }> {
-  // Walked by cursor (each page costs the same at any depth), at most maxPages pages of 1,000.
-  const items: Summary[] = [];
+async function reportsWithFindings(division: string | undefined, year: number | undefined): Promise<{ items: Listed[]; complete: boolean }> {
+  // One walk of GET /findings by cursor (each page costs the same at any depth): the reports with their findings
+  // and the cells each rule reads, so no report is fetched on its own.
+  const items: Listed[] = [];
   let cursor: string | undefined;
   for (let page = 1; page <= maxPages; page++) {
-    const answer = json(await client.GET('/api/v1/reports', { params: { query: { division, year, hasFindings: true, pageSize: 1000, cursor } } }));
+    const answer = json(await client.GET('/api/v1/findings', { params: { query: { division, year, pageSize: 1000, cursor } } }));
     items.push(...answer.items);
     if (!answer.next) return { items, complete: true };
     cursor = answer.next;
@@ -34,15 +35,15 @@ export async function qualityView(root: HTMLElement, code: string | null, yearPa
   const [region, years, listed] = await Promise.all([loadRegion(code), yearsWithReports(prefix), reportsWithFindings(prefix, year)]);
   root.replaceChildren(scopeBar('quality', '报告质量', region, years.map((y) => y.year), year ?? null, true));
 
-  const agencies = new Map<string, { name: string; findings: number; reports: Summary[] }>();
+  const agencies = new Map<string, { name: string; findings: number; reports: Listed[] }>();
   for (const report of listed.items) {
     const agency = agencies.get(report.agency) ?? { name: report.agencyName, findings: 0, reports: [] };
-    agency.findings += report.findingCount;
+    agency.findings += report.findings.length;
     agency.reports.push(report);
     agencies.set(report.agency, agency);
   }
   const ranked = [...agencies.entries()].sort((a, b) => b[1].findings - a[1].findings || a[0].localeCompare(b[0]));
-  const query = { division: prefix, year, hasFindings: true };
+  const query = { division: prefix, year };
   const top = ranked.slice(0, 20);
   const box = h('div', { className: 'chart', 'data-chart': 'findings-ranking', style: `height:${Math.max(200, 28 * top.length + 60)}px` });
   const table = h('table', { className: 'data', 'data-table': 'ranking' },
@@ -50,11 +51,11 @@ export async function qualityView(root: HTMLElement, code: string | null, yearPa
     h('tbody', {}, ...ranked.map(([agencyCode, a], i) => h('tr', { 'data-agency': agencyCode },
       h('td', { className: 'num' }, i + 1), h('td', {}, a.name),
       h('td', { className: 'num', 'data-findings': agencyCode }, number(a.findings)),
-      h('td', {}, ...a.reports.map((r) => link(`/report/${r.agency}/${r.year}`, `${r.year}年（${r.findingCount}）`, { className: 'pill' })))))));
+      h('td', {}, ...a.reports.map((r) => link(`/report/${r.agency}/${r.year}`, `${r.year}年（${r.findings.length}）`, { className: 'pill' })))))));
   root.append(section(`机关排名 · 按勾稽问题数${year ? ` · ${year}年度` : ''}`,
     h('p', { className: 'note' }, '各报告当前修订版本的勾稽关系检查结果（R1–R6），不改动已公开的数字。',
       listed.complete ? '' : h('strong', {}, `只列出前 ${listed.items.length} 份报告。`),
-      csvLink('/api/v1/reports', query, 'reports-with-findings.csv')),
+      csvLink('/api/v1/findings', query, 'findings.csv')),
     ranked.length ? box : message('该范围内没有存在勾稽问题的报告。'),
     ranked.length ? h('div', { className: 'scroll' }, table) : ''));
   if (ranked.length) {
@@ -67,32 +68,32 @@ export async function qualityView(root: HTMLElement, code: string | null, yearPa
     });
   }
 
-  // The findings themselves, of the reports with the most.
-  const worst = [...listed.items].sort((a, b) => b.findingCount - a.findingCount || a.agency.localeCompare(b.agency)).slice(0, detailed);
-  const reports = await Promise.all(worst.map(async (s) => ({
-    summary: s,
-    report: json(await client.GET('/api/v1/agencies/{code}/reports/{year}', { params: { path: { code: s.agency, year: s.year } } })),
-  })));
-  const list = h('tbody');
-  for (const { summary, report } of reports) {
-    for (const finding of report.findings) list.append(findingRow(summary, report, finding));
-  }
-  if (reports.length) {
-    root.append(section(`勾稽问题明细${listed.items.length > detailed ? `（问题最多的 ${detailed} 份报告）` : ''}`,
+  // The findings themselves, reports with the most first, each with the cells its rule reads.
+  const worst = [...listed.items].sort((a, b) => b.findings.length - a.findings.length || a.agency.localeCompare(b.agency));
+  const rows = worst.flatMap((report) => report.findings.map((finding) => findingRow(report, finding)));
+  if (rows.length) {
+    root.append(section(`勾稽问题明细${rows.length > maxRows ? `（问题最多的报告，前 ${maxRows} 条）` : ''}`,
       h('div', { className: 'scroll' }, h('table', { className: 'data', 'data-table': 'findings' },
-        h('thead', {}, h('tr', {}, ...['机关', '年度', '规则', '单元格与数值', '说明', ''].map((t) => h('th', {}, t)))), list))));
+        h('thead', {}, h('tr', {}, ...['机关', '年度', '规则', '单元格与数值', '说明', ''].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...rows.slice(0, maxRows))))));
   }
+}
+
+/** The cells a finding's rule reads, each with its label and value (blank shown as 空白), the finding's own cell marked. */
+export function cellList(cells: { path: string; value?: number | null }[], at: string, edition: Edition): HTMLElement {
+  const list = h('ul', { className: 'cells' });
+  for (const { path, value } of cells) {
+    const blank = value === null || value === undefined;
+    list.append(h('li', { 'data-cell': path, className: path === at ? 'at' : '' },
+      `${cellLabel(path, edition)}：`, h('b', { className: blank ? 'blank' : '' }, blank ? '空白' : number(value))));
+  }
+  return list;
 }
 
 export function findingCells(finding: Schemas['Finding'], report: Schemas['RevisionResponse']): HTMLElement {
   const edition = report.edition as Edition;
-  const cells = h('ul', { className: 'cells' });
-  for (const path of cellsOf(finding.rule, finding.path, edition)) {
-    const value = valueAt(report.document, path);
-    cells.append(h('li', { 'data-cell': path, className: path === finding.path ? 'at' : '' },
-      `${cellLabel(path, edition)}：`, h('b', { className: value === null ? 'blank' : '' }, value === null ? '空白' : number(value as number))));
-  }
-  return cells;
+  const cells = cellsOf(finding.rule, finding.path, edition).map((path) => ({ path, value: valueAt(report.document, path) as number | null }));
+  return cellList(cells, finding.path, edition);
 }
 
 export function ruleName(rule: string): HTMLElement {
@@ -100,9 +101,10 @@ export function ruleName(rule: string): HTMLElement {
   return h('span', { className: `rule ${rule}`, title: known?.check ?? '' }, `${rule} ${known?.name ?? ''}`);
 }
 
-function findingRow(summary: Summary, report: Schemas['RevisionResponse'], finding: Schemas['Finding']): HTMLElement {
-  return h('tr', { 'data-finding': `${summary.agency}/${summary.year}/${finding.rule}/${finding.path}` },
-    h('td', {}, summary.agencyName), h('td', {}, `${summary.year}年`), h('td', {}, ruleName(finding.rule)),
-    h('td', {}, findingCells(finding, report)), h('td', { className: 'message-text', title: finding.message }, rules[finding.rule]?.check ?? finding.message),
-    h('td', {}, link(`/report/${summary.agency}/${summary.year}`, '查看报告')));
+function findingRow(report: Listed, finding: Schemas['ListedFinding']): HTMLElement {
+  return h('tr', { 'data-finding': `${report.agency}/${report.year}/${finding.rule}/${finding.path}` },
+    h('td', {}, report.agencyName), h('td', {}, `${report.year}年`), h('td', {}, ruleName(finding.rule)),
+    h('td', {}, cellList(finding.cells, finding.path, report.edition as Edition)),
+    h('td', { className: 'message-text', title: finding.message }, rules[finding.rule]?.check ?? finding.message),
+    h('td', {}, link(`/report/${report.agency}/${report.year}`, '查看报告')));
 }

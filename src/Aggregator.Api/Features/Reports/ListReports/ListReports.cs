@@ -104,14 +104,6 @@ public sealed class ListReportsHandler(ReadDatabase reads) : IQueryHandler<ListR
     }
 }
 
-/// <summary>Where a walk through the reports is: the last report's agency code and year.</summary>
-public sealed record ReportPosition(string Agency, int Year) : ICursorKey<ReportPosition>
-{
-    public void Write(CursorWriter writer) => writer.Add(Agency).Add(Year);
-
-    public static ReportPosition Read(ref CursorReader reader) => new(reader.String(), reader.Int32());
-}
-
 public static class ListReportsEndpoint
 {
     public static void Map(IEndpointRouteBuilder api)
