@@ -271,6 +271,12 @@ public sealed class ImportTests(ApiFactory api)
 
         var unknown = await (await (await Caller()).PostAsync("/api/v1/imports", Form([1, 2, 3], "report.xlsx", "application/vnd.ms-excel"))).Problem(HttpStatusCode.UnsupportedMediaType);
         Assert.Contains("application/pdf", unknown["detail"]!.GetValue<string>());
+
+        // Found by the HTTP fuzz: a text sent as multipart/form-data, which ends before its first boundary, was a 500.
+        var notAForm = new ByteArrayContent(Encoding.UTF8.GetBytes("本年新收政府信息公开申请数量 1 2 3"));
+        notAForm.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=x");
+        var unreadable = await (await (await Caller()).PostAsync("/api/v1/imports", notAForm)).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("body", unreadable.ErrorKeys());
     }
 
     [Fact]

@@ -148,8 +148,10 @@ public sealed record PublishedReport(byte[] Body, string MediaType, string? Char
                 return Checked(body, mediaType, partType is null ? null : CharsetOf(partType));
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException and not BadHttpRequestException)
         {
+            // A body that is not the form its Content-Type says (found by the HTTP fuzz: a text sent as
+            // multipart/form-data ends before any boundary, and the reader throws IOException).
             throw new InputException("body", $"The multipart/form-data body cannot be read: {e.Message}");
         }
         throw new InputException("file", "The form holds no file: send the report as its field 'file' (a .txt, .html, .pdf or .docx).");
