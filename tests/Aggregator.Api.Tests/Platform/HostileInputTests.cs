@@ -263,6 +263,10 @@ public sealed class HostileInputTests(ApiFactory api)
 
         var problem = await (await api.Admin().PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency = agency + "\u0000" })).Problem(HttpStatusCode.BadRequest);
         Assert.Equal(["agency"], problem.ErrorKeys());
+        // Found by the HTTP fuzz (seed 7): a 1.8M-character code came back whole in "No agency with code '…'", 5 MB.
+        var response = await api.Admin().PostAsJsonAsync("/api/v1/api-keys", new { role = "bureau", agency = new string('字', 100_000) });
+        Assert.Equal(["agency"], (await response.Problem(HttpStatusCode.BadRequest)).ErrorKeys());
+        Assert.True(response.Content.Headers.ContentLength < 2_000, $"{response.Content.Headers.ContentLength} bytes");
 
         var lines = string.Join("\n",
             $"{{\"agency\":\"{agency}\\u0000\",\"year\":2021,\"document\":{Document}}}",

@@ -28,6 +28,8 @@ public sealed class IssueApiKeyValidator : AbstractValidator<IssueApiKey>
         RuleFor(c => c.Agency).Empty().When(c => c.Role != Roles.Bureau).WithMessage("Only a bureau key has an agency.");
         // No agency code holds one, and PostgreSQL cannot even look up a text with a NUL (it answered 500).
         RuleFor(c => c.Agency).Must(a => a is null || !a.Any(char.IsControl)).WithMessage("Must not contain control characters.");
+        // No agency has a longer code; the answer never quotes megabytes back (found by the HTTP fuzz, seed 7).
+        RuleFor(c => c.Agency).MaximumLength(64).WithMessage("An agency code is at most 64 characters.");
         RuleFor(c => c.Division).NotEmpty().When(c => c.Role == Roles.Region).WithMessage("A region key needs a division prefix, e.g. 6542.");
         RuleFor(c => c.Division).DivisionPrefix();
         RuleFor(c => c.Division).Empty().When(c => c.Role != Roles.Region).WithMessage("Only a region key has a division.");
