@@ -96,13 +96,8 @@ public sealed class ListFindingsHandler(ReadDatabase reads) : IQueryHandler<List
             var contained = JsonSerializer.Serialize(new[] { new { rule } });
             reports = reports.Where(r => EF.Functions.JsonContains(r.CurrentRevision!.Findings, contained));
         }
-        if (after is not null)
-        {
-            reports = reports.Where(r => string.Compare(r.Agency.Code, after.Agency) >= 0
-                                         && EF.Functions.GreaterThan(ValueTuple.Create(r.Agency.Code, r.Year), ValueTuple.Create(after.Agency, after.Year)));
-        }
         return reports
-            .OrderBy(r => r.Agency.Code).ThenBy(r => r.Year)
+            .InReportOrder(after)
             .Select(r => new Stored(r.Agency.Code, r.Agency.Name, r.Agency.DivisionCode, r.Agency.Sector, r.Year,
                 r.CurrentRevision!.Edition, r.CurrentRevision.Number, r.CurrentRevision.Findings, r.CurrentRevision.Document))
             .TagWith("ListFindings");

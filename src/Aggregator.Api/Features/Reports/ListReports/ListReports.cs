@@ -74,10 +74,7 @@ public sealed class ListReportsHandler(ReadDatabase reads) : IQueryHandler<ListR
 
     private static ReportFilter Filter(ListReports query) => ReportFilter.Of(query.Division, query.Sector, query.Year, query.Year);
 
-    /// <summary>
-    /// The matching reports by agency code and year (unique), after <paramref name="after"/> when given: the agencies' code
-    /// index gives the order and the range after the cursor's code, each agency's reports come from the reports' key.
-    /// </summary>
+    /// <summary>The matching reports by agency code and year (unique), after <paramref name="after"/> when given (<see cref="ReportOrder"/>).</summary>
     private IQueryable<ReportSummary> Summaries(ListReports query, ReportPosition? after)
     {
         var reports = db.Reports.AsNoTracking().Within(Filter(query));
@@ -89,14 +86,8 @@ public sealed class ListReportsHandler(ReadDatabase reads) : IQueryHandler<ListR
         {
             reports = hasFindings ? reports.Where(r => r.CurrentRevision!.FindingCount > 0) : reports.Where(r => r.CurrentRevision!.FindingCount == 0);
         }
-        if (after is not null)
-        {
-            // The row comparison is the keyset condition; the code alone is what the agencies' index takes as a range.
-            reports = reports.Where(r => string.Compare(r.Agency.Code, after.Agency) >= 0
-                                         && EF.Functions.GreaterThan(ValueTuple.Create(r.Agency.Code, r.Year), ValueTuple.Create(after.Agency, after.Year)));
-        }
         return reports
-            .OrderBy(r => r.Agency.Code).ThenBy(r => r.Year)
+            .InReportOrder(after)
             .Select(r => new ReportSummary(r.Agency.Code, r.Agency.Name, r.Agency.DivisionCode, r.Agency.Sector, r.Year,
                 r.CurrentRevision!.Edition, r.CurrentRevision.Number, r.CurrentRevision.SubmittedAt, r.CurrentRevision.ContentHash,
                 r.CurrentRevision.FindingCount))
