@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using Aggregator.Domain;
@@ -16,8 +15,6 @@ namespace Aggregator.Importer.Tests;
 /// </summary>
 public sealed class DocxTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(3);
-
     [Theory]
     [InlineData("pingtan-2021")]
     [InlineData("shuyang-fgj-2023")]
@@ -130,7 +127,7 @@ public sealed class DocxTests
     {
         var bytes = Fixtures.Bytes("pingtan-2021", "docx");
 
-        var result = Timed(() => ReportImporter.ImportDocx(bytes[..(int)(bytes.Length * kept)]));
+        var result = TestImports.Timed(() => ReportImporter.ImportDocx(bytes[..(int)(bytes.Length * kept)]));
 
         CellComparison.AssertUnreadableOrNeverWrong(Fixtures.Document("pingtan-2021"), result);
     }
@@ -141,7 +138,7 @@ public sealed class DocxTests
         // The fixture with a part of 80 MiB of zeros added (about 80 KB compressed).
         var bytes = WithPart(Fixtures.Bytes("pingtan-2021", "docx"), "word/media/bomb.bin", 80L << 20);
 
-        var result = Timed(() => ReportImporter.ImportDocx(bytes, ImporterTestOptions.Production));
+        var result = TestImports.Timed(() => ReportImporter.ImportDocx(bytes, ImporterTestOptions.Production));
 
         Assert.Equal(ImportLimit.DecodedBytes, result.Refusal?.Limit);
         Assert.Contains("decoded bytes limit 64 MiB", result.Refusal!.Reason);
@@ -155,7 +152,7 @@ public sealed class DocxTests
         var bytes = WithPart(Fixtures.Bytes("pingtan-2021", "docx"), "word/media/liar.bin", 256L << 20);
         LieAboutSize(bytes, "word/media/liar.bin", 100);
 
-        var result = Timed(() => ReportImporter.ImportDocx(bytes));
+        var result = TestImports.Timed(() => ReportImporter.ImportDocx(bytes));
 
         Assert.Null(result.Refusal);
         FixtureTests.AssertExact("pingtan-2021", result);
@@ -166,7 +163,7 @@ public sealed class DocxTests
     {
         var docx = new DocxBuilder().Nested(300).Build();
 
-        var result = Timed(() => ReportImporter.ImportDocx(docx));
+        var result = TestImports.Timed(() => ReportImporter.ImportDocx(docx));
 
         Assert.Equal(ImportLimit.NestingDepth, result.Refusal?.Limit);
     }
@@ -177,7 +174,7 @@ public sealed class DocxTests
         var docx = new DocxBuilder().Paragraph("本年新收政府信息公开申请数量")
             .Table(Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 200).Select(_ => new Cell("1")))).Build();
 
-        var result = Timed(() => ReportImporter.ImportDocx(docx));
+        var result = TestImports.Timed(() => ReportImporter.ImportDocx(docx));
 
         Assert.Equal(ImportLimit.TableCells, result.Refusal?.Limit);
         Assert.Contains("Word file holds more than 20,000 table cells", result.Refusal!.Reason);
@@ -216,12 +213,4 @@ public sealed class DocxTests
         }
     }
 
-    private static ImportResult Timed(Func<ImportResult> import)
-    {
-        ReportImporter.ImportText(""); // the first import of the process warms up outside the measurement
-        var watch = Stopwatch.StartNew();
-        var result = import();
-        Assert.True(watch.Elapsed < Guard, $"The import took {watch.Elapsed.TotalMilliseconds:0} ms.");
-        return result;
-    }
 }

@@ -279,27 +279,9 @@ public static class HostileDocx
             {
                 xml = reader.ReadToEnd();
             }
-            var text = new StringBuilder(xml);
-            foreach (var (op, at, snippet, repeat) in edits)
-            {
-                var position = (int)(at * text.Length);
-                var length = Math.Min(text.Length - position, 1 + repeat % 500);
-                switch (op)
-                {
-                    case 0:
-                        text.Insert(position, snippets[snippet], repeat);
-                        break;
-                    case 1:
-                        text.Remove(position, length);
-                        break;
-                    default:
-                        text.Insert(position, text.ToString(position, length));
-                        break;
-                }
-            }
             entry.Delete();
             using var writer = new StreamWriter(zip.CreateEntry("word/document.xml").Open());
-            writer.Write(text.ToString());
+            writer.Write(TestImports.Edited(xml, edits, snippets));
         }
         return stream.ToArray();
     }

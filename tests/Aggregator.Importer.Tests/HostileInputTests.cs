@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Aggregator.Importer.Tests;
 
@@ -9,8 +8,6 @@ namespace Aggregator.Importer.Tests;
 public sealed class HostileInputTests
 {
     private const int FiveMiB = 5 << 20;
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(3);
-
     // Where a test asserts which shape limit refuses an input, the time budget must not be the one to stop it first
     // on a busy machine; the guard still fails the test if it is slow.
     private static readonly ImporterOptions Unhurried = ImporterOptions.Default with { TimeBudget = TimeSpan.FromSeconds(30) };
@@ -18,7 +15,7 @@ public sealed class HostileInputTests
     [Fact]
     public void A_number_then_thousands_of_spaces_and_a_letter_is_a_word_read_at_once()
     {
-        var result = Timed(() => ReportImporter.ImportText(HostileInputs.NumberThenSpaces(40_000)));
+        var result = TestImports.Timed(() => ReportImporter.ImportText(HostileInputs.NumberThenSpaces(40_000)));
 
         Assert.Null(result.Refusal);
         Assert.Contains(result.Diagnostics, d => d.Path.StartsWith("applications.newlyReceived.", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Blocking);
@@ -27,7 +24,7 @@ public sealed class HostileInputTests
     [Fact]
     public void A_row_label_then_a_clause_number_and_spaces_is_read_at_once()
     {
-        var result = Timed(() => ReportImporter.ImportText(HostileInputs.LabelClauseSpaces(20_000)));
+        var result = TestImports.Timed(() => ReportImporter.ImportText(HostileInputs.LabelClauseSpaces(20_000)));
 
         Assert.Null(result.Refusal);
         Assert.True(result.IsReport);
@@ -36,7 +33,7 @@ public sealed class HostileInputTests
     [Fact]
     public void Elements_nested_100000_deep_are_refused_naming_the_nesting_depth_limit()
     {
-        var result = Timed(() => ReportImporter.ImportHtml(HostileInputs.NestedDivs(100_000), Unhurried));
+        var result = TestImports.Timed(() => ReportImporter.ImportHtml(HostileInputs.NestedDivs(100_000), Unhurried));
 
         Assert.Equal(ImportLimit.NestingDepth, result.Refusal?.Limit);
         Assert.Equal(256, result.Refusal!.Value);
@@ -47,7 +44,7 @@ public sealed class HostileInputTests
     [Fact]
     public void Comment_openers_to_5_MiB_are_one_comment_to_the_end()
     {
-        var result = Timed(() => ReportImporter.ImportHtml(HostileInputs.CommentOpeners(FiveMiB - 100)));
+        var result = TestImports.Timed(() => ReportImporter.ImportHtml(HostileInputs.CommentOpeners(FiveMiB - 100)));
 
         Assert.Null(result.Refusal);
         Assert.True(result.IsReport);
@@ -56,7 +53,7 @@ public sealed class HostileInputTests
     [Fact]
     public void One_table_row_of_5_MiB_is_refused_naming_the_table_cells_limit()
     {
-        var result = Timed(() => ReportImporter.ImportHtml(HostileInputs.OneTableRow(FiveMiB - 100), Unhurried));
+        var result = TestImports.Timed(() => ReportImporter.ImportHtml(HostileInputs.OneTableRow(FiveMiB - 100), Unhurried));
 
         Assert.Equal(ImportLimit.TableCells, result.Refusal?.Limit);
         Assert.Contains("table cells limit 20,000", result.Refusal!.Reason);
@@ -65,7 +62,7 @@ public sealed class HostileInputTests
     [Fact]
     public void Rowspan_zero_on_a_wide_table_spans_the_cap_not_the_whole_table()
     {
-        var capped = Timed(() => ReportImporter.ImportHtml(HostileInputs.RowspanZero(50, 300)));
+        var capped = TestImports.Timed(() => ReportImporter.ImportHtml(HostileInputs.RowspanZero(50, 300)));
         var merged = HtmlRenderCount(HostileInputs.RowspanZero(3, 150));
 
         Assert.Null(capped.Refusal);
@@ -76,7 +73,7 @@ public sealed class HostileInputTests
     [Fact]
     public void Rowspan_zero_on_a_table_too_wide_to_lay_out_is_refused_naming_the_table_cells_limit()
     {
-        var result = Timed(() => ReportImporter.ImportHtml(HostileInputs.RowspanZero(2000, 2000), Unhurried));
+        var result = TestImports.Timed(() => ReportImporter.ImportHtml(HostileInputs.RowspanZero(2000, 2000), Unhurried));
 
         Assert.Equal(ImportLimit.TableCells, result.Refusal?.Limit);
     }
@@ -86,7 +83,7 @@ public sealed class HostileInputTests
     {
         var options = ImporterOptions.Default with { TimeBudget = TimeSpan.Zero };
 
-        var result = Timed(() => ReportImporter.ImportText(Fixtures.Read(Fixtures.Seed, "txt"), options));
+        var result = TestImports.Timed(() => ReportImporter.ImportText(Fixtures.Read(Fixtures.Seed, "txt"), options));
 
         Assert.Equal(ImportLimit.TimeBudget, result.Refusal?.Limit);
         Assert.Equal("The import took longer than its budget of 0 s (time budget).", result.Refusal!.Reason);
@@ -110,7 +107,7 @@ public sealed class HostileInputTests
         foreach (var (name, format) in Fixtures.Sources())
         {
             var text = Fixtures.Read(name, format);
-            var result = Timed(() => format == "html" ? ReportImporter.ImportHtml(text, ImporterTestOptions.Production) : ReportImporter.ImportText(text, ImporterTestOptions.Production));
+            var result = TestImports.Timed(() => format == "html" ? ReportImporter.ImportHtml(text, ImporterTestOptions.Production) : ReportImporter.ImportText(text, ImporterTestOptions.Production));
             Assert.Null(result.Refusal);
             Assert.True(result.IsReport);
         }
@@ -119,12 +116,4 @@ public sealed class HostileInputTests
     private static int HtmlRenderCount(string html) =>
         Html.HtmlRenderer.Render(html).Original.Count(c => c == Reading.CellText.MergedMarker);
 
-    private static ImportResult Timed(Func<ImportResult> import)
-    {
-        ReportImporter.ImportText(""); // the first import of the process warms up outside the measurement
-        var watch = Stopwatch.StartNew();
-        var result = import();
-        Assert.True(watch.Elapsed < Guard, $"The import took {watch.Elapsed.TotalMilliseconds:0} ms.");
-        return result;
-    }
 }

@@ -91,26 +91,8 @@ public sealed class ImporterFuzzTests(ITestOutputHelper output)
 
     private static Input Mutate(int source, (int Op, double At, int Snippet, int Repeat)[] edits, bool bytes)
     {
-        var text = new StringBuilder(Sources[source]);
-        foreach (var (op, at, snippet, repeat) in edits)
-        {
-            var position = (int)(at * text.Length);
-            var length = Math.Min(text.Length - position, 1 + repeat % 500);
-            switch (op)
-            {
-                case 0:
-                    text.Insert(position, Snippets[snippet], repeat);
-                    break;
-                case 1:
-                    text.Remove(position, length);
-                    break;
-                default:
-                    text.Insert(position, text.ToString(position, length));
-                    break;
-            }
-        }
         var html = Sources[source].TrimStart().StartsWith('<');
-        return new Input($"fixture {source} with {edits.Length} edit(s)", text.ToString(), html, bytes);
+        return new Input($"fixture {source} with {edits.Length} edit(s)", TestImports.Edited(Sources[source], edits, Snippets), html, bytes);
     }
 
     private static Input Shape(int shape, int bytes, bool asBytes) => shape switch

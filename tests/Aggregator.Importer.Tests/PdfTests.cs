@@ -12,8 +12,6 @@ namespace Aggregator.Importer.Tests;
 /// </summary>
 public sealed class PdfTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(3);
-
     private static byte[] Other(string file) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "pdf", file));
 
     [Theory]
@@ -90,7 +88,7 @@ public sealed class PdfTests
         pdf.Page([pdf.Stream("q 612 0 0 792 0 0 cm /Im1 Do Q")], $"/Im1 {image} 0 R");
         pdf.Page([pdf.Stream("q 612 0 0 792 0 0 cm /Im1 Do Q")], $"/Im1 {image} 0 R");
 
-        var result = Timed(() => ReportImporter.Import(pdf.Build(), "application/pdf", null));
+        var result = TestImports.Timed(() => ReportImporter.Import(pdf.Build(), "application/pdf", null));
 
         Assert.Equal(UnreadableKind.NoTextLayer, result.Unreadable?.Kind);
         Assert.Contains("no text layer", result.Unreadable!.Reason);
@@ -127,7 +125,7 @@ public sealed class PdfTests
     {
         var bytes = Fixtures.Bytes("pingtan-2021", "pdf");
 
-        var result = Timed(() => ReportImporter.ImportPdf(bytes[..(int)(bytes.Length * kept)]));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(bytes[..(int)(bytes.Length * kept)]));
 
         CellComparison.AssertUnreadableOrNeverWrong(Fixtures.Document("pingtan-2021"), result);
     }
@@ -152,7 +150,7 @@ public sealed class PdfTests
             pdf.Page([content]);
         }
 
-        var result = Timed(() => ReportImporter.ImportPdf(pdf.Build()));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(pdf.Build()));
 
         Assert.Equal(ImportLimit.Pages, result.Refusal?.Limit);
         Assert.Equal(100, result.Refusal!.Value);
@@ -172,7 +170,7 @@ public sealed class PdfTests
         var watch = Stopwatch.StartNew();
         var result = ReportImporter.ImportPdf(bytes, ImporterTestOptions.Production);
 
-        Assert.True(watch.Elapsed < Guard, $"{watch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(watch.Elapsed < TestImports.Guard, $"{watch.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(ImportLimit.DecodedBytes, result.Refusal?.Limit);
         Assert.Equal("Page 1 of the PDF draws more than 1 MiB of content, counting forms drawn inside one another each time (page content limit 1 MiB).", result.Refusal!.Reason);
     }
@@ -189,7 +187,7 @@ public sealed class PdfTests
             pdf.Page([streams[i], streams[i + 1]]);
         }
 
-        var result = Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterOptions.Default with { MaxPageContentBytes = 8L << 20 }));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterOptions.Default with { MaxPageContentBytes = 8L << 20 }));
 
         Assert.Equal(ImportLimit.DecodedBytes, result.Refusal?.Limit);
         Assert.Contains("decoded bytes limit 64 MiB", result.Refusal!.Reason);
@@ -206,7 +204,7 @@ public sealed class PdfTests
         var outer = pdf.Stream(string.Concat(Enumerable.Repeat("/M Do ", 1000)), extra: $"/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /M {middle} 0 R >> >>");
         pdf.Page([pdf.Stream("/O Do")], $"/O {outer} 0 R");
 
-        var result = Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterTestOptions.Production));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterTestOptions.Production));
 
         Assert.Equal(ImportLimit.DecodedBytes, result.Refusal?.Limit);
         Assert.Contains("Page 1 of the PDF draws more than 1 MiB", result.Refusal!.Reason);
@@ -219,7 +217,7 @@ public sealed class PdfTests
         var pdf = new PdfBuilder();
         pdf.Page([pdf.Stream("BT /F1 1 Tf 0 0 Td (" + new string('x', 200 << 10) + ") Tj ET", compress: true)]);
 
-        var result = Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterTestOptions.Production));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterTestOptions.Production));
 
         Assert.Equal(ImportLimit.DecodedBytes, result.Refusal?.Limit);
         Assert.Equal(32 << 10, result.Refusal!.Value);
@@ -236,7 +234,7 @@ public sealed class PdfTests
         Assert.Equal(self, form);
         pdf.Page([pdf.Stream("/S Do")], $"/S {form} 0 R");
 
-        var result = Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterTestOptions.Production));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(pdf.Build(), ImporterTestOptions.Production));
 
         Assert.Equal(ImportLimit.DecodedBytes, result.Refusal?.Limit);
     }
@@ -247,7 +245,7 @@ public sealed class PdfTests
         var pdf = new PdfBuilder();
         pdf.Page([pdf.Stream("BT /F1 12 Tf 72 720 Td (Annual report, nothing else) Tj ET", compress: true)]);
 
-        var result = Timed(() => ReportImporter.ImportPdf(pdf.Build()));
+        var result = TestImports.Timed(() => ReportImporter.ImportPdf(pdf.Build()));
 
         Assert.Null(result.Unreadable);
         Assert.Null(result.Refusal);
@@ -277,12 +275,4 @@ public sealed class PdfTests
         Assert.Contains("PDF", result.Unreadable.Reason);
     }
 
-    private static ImportResult Timed(Func<ImportResult> import)
-    {
-        ReportImporter.ImportText(""); // the first import of the process warms up outside the measurement
-        var watch = Stopwatch.StartNew();
-        var result = import();
-        Assert.True(watch.Elapsed < Guard, $"The import took {watch.Elapsed.TotalMilliseconds:0} ms.");
-        return result;
-    }
 }
