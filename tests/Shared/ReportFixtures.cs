@@ -26,6 +26,21 @@ public static class ReportFixtures
         return result.Document!;
     }
 
+    /// <summary>
+    /// A document of made-up values for a report year: mostly the edition prescribed for it (15% either), a fifth of
+    /// the cells blank, negative values only where the metric allows them.
+    /// </summary>
+    public static ReportDocument RandomDocument(Random random, int year)
+    {
+        var edition = random.NextDouble() < 0.15 ? (Edition)random.Next(2) : Editions.PrescribedFor(year);
+        var document = new ReportDocument(edition);
+        foreach (var cell in document.Fields)
+        {
+            document.Set(cell.Metric, cell.Applicant, random.NextDouble() < 0.2 ? null : cell.Metric.MayBeNegative ? random.Next(-5, 50) : random.Next(0, 500));
+        }
+        return document;
+    }
+
     /// <summary>Every numeric leaf of a JSON document, by dotted path (null for blank).</summary>
     public static Dictionary<string, decimal?> Leaves(JsonNode node, string prefix = "")
     {

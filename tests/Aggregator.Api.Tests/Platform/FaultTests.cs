@@ -10,6 +10,7 @@ using Aggregator.Api.Data.ReadModel;
 using Aggregator.Api.Infrastructure;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Domain;
+using Aggregator.Tests;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -158,7 +159,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
         for (var n = 0; !stopping; n++)
         {
             var year = Years[n % Years.Length];
-            var document = RandomDocument(random, year);
+            var document = ReportFixtures.RandomDocument(random, year);
             var hash = ReportDocumentJson.ContentHash(document);
             if (last.GetValueOrDefault(year) == hash)
             {
@@ -641,17 +642,6 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private static ReportDocument RandomDocument(Random random, int year)
-    {
-        var edition = random.NextDouble() < 0.15 ? (Edition)random.Next(2) : Editions.PrescribedFor(year);
-        var document = new ReportDocument(edition);
-        foreach (var cell in document.Fields)
-        {
-            document.Set(cell.Metric, cell.Applicant, random.NextDouble() < 0.2 ? null : cell.Metric.MayBeNegative ? random.Next(-5, 50) : random.Next(0, 500));
-        }
-        return document;
-    }
-
     private enum FaultKind
     {
         Postmaster,
@@ -713,7 +703,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The report the recovery probe writes again and again: after its first time, 200 with the same revision.</summary>
     private sealed record ProbeReport(string Agency, int Year)
     {
-        public ReportDocument Document { get; } = RandomDocument(new Random(7), 2021);
+        public ReportDocument Document { get; } = ReportFixtures.RandomDocument(new Random(7), 2021);
 
         public string Json => Encoding.UTF8.GetString(ReportDocumentJson.Serialize(Document));
     }

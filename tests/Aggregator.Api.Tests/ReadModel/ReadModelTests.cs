@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Aggregator.Api.Data.ReadModel;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Domain;
+using Aggregator.Tests;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.ReadModel;
@@ -17,17 +18,6 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static readonly string[] Divisions = ["654202", "654201", "652902", "350128", "110101", "429004", "320800", "650000"];
     private static readonly string[] Sectors = ["transport", "government", "education"];
-
-    private static ReportDocument RandomDocument(Random random, int year)
-    {
-        var edition = random.NextDouble() < 0.15 ? (Edition)random.Next(2) : Editions.PrescribedFor(year);
-        var document = new ReportDocument(edition);
-        foreach (var cell in document.Fields)
-        {
-            document.Set(cell.Metric, cell.Applicant, random.NextDouble() < 0.2 ? null : cell.Metric.MayBeNegative ? random.Next(-5, 50) : random.Next(0, 500));
-        }
-        return document;
-    }
 
     [Fact]
     public async Task Incremental_folds_equal_a_rebuild_after_random_submissions_and_corrections()
@@ -49,7 +39,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
         for (var i = 0; i < 60; i++)
         {
             var year = random.Next(2019, 2026);
-            var response = await admin.PutReport(agencies[random.Next(agencies.Count)], year, RandomDocument(random, year));
+            var response = await admin.PutReport(agencies[random.Next(agencies.Count)], year, ReportFixtures.RandomDocument(random, year));
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             if (i % 20 == 0)
             {
@@ -74,7 +64,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var agency = Http.Unique("cmd");
         await api.Admin().RegisterAgency(agency, "654202", "transport");
-        await api.Admin().PutReport(agency, 2020, RandomDocument(new Random(3), 2020));
+        await api.Admin().PutReport(agency, 2020, ReportFixtures.RandomDocument(new Random(3), 2020));
 
         await using var process = ApiProcess.Start(ApiProcess.FreePort(), "Production",
             new Dictionary<string, string> { ["ConnectionStrings__Aggregator"] = api.ConnectionString }, command: "rebuild-rollups");
@@ -89,7 +79,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var agency = Http.Unique("fresh");
         await api.Admin().RegisterAgency(agency, "654201", "transport");
-        var document = RandomDocument(new Random(7), 2022);
+        var document = ReportFixtures.RandomDocument(new Random(7), 2022);
         const string metric = "proactive.penalty.decisions";
         var url = $"/api/v1/rollups?metric={metric}&groupBy=county,year&division=654201&yearFrom=2022&yearTo=2022";
         var before = await Value(url, metric);
@@ -119,7 +109,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
             agencies.Add(code);
             foreach (var year in new[] { 2020, 2021, 2022 })
             {
-                Assert.True((await api.Admin().PutReport(code, year, RandomDocument(random, year))).IsSuccessStatusCode);
+                Assert.True((await api.Admin().PutReport(code, year, ReportFixtures.RandomDocument(random, year))).IsSuccessStatusCode);
             }
         }
         const string url = "/api/v1/rollups?metric=proactive.penalty.decisions,applications.newlyReceived&groupBy=province,year";
@@ -127,7 +117,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         // A correction to 2021 only: the answer, put together from the kept years and 2021 computed again, must equal
         // the same rollup asked under another key (so computed whole, with nothing kept).
-        var corrected = RandomDocument(random, 2021);
+        var corrected = ReportFixtures.RandomDocument(random, 2021);
         corrected.Set("proactive.penalty.decisions", null, 424_242);
         Assert.True((await api.Admin().PutReport(agencies[1], 2021, corrected)).IsSuccessStatusCode);
         var after = await Rows(url);
@@ -143,7 +133,7 @@ public sealed class ReadModelTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var agency = Http.Unique("cache");
         await api.Admin().RegisterAgency(agency, "652902", "transport");
-        await api.Admin().PutReport(agency, 2021, RandomDocument(new Random(11), 2021));
+        await api.Admin().PutReport(agency, 2021, ReportFixtures.RandomDocument(new Random(11), 2021));
         const string url = "/api/v1/rollups?metric=proactive.penalty.decisions&groupBy=prefecture,year";
         var database = new NpgsqlConnectionStringBuilder(api.ConnectionString).Database!;
         var statements = new System.Collections.Concurrent.ConcurrentQueue<string>();
