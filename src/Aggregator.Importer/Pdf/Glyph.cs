@@ -91,7 +91,7 @@ internal readonly record struct Glyph(string Text, double Left, double Right, do
                 var size = Math.Max(p.Size, glyph.Size);
                 if (glyph.Text == p.Text && Math.Abs(glyph.Start - p.Start) < size * 0.2)
                 {
-                    continue;
+                    continue; // the same letter again, a hair to the right
                 }
                 if (glyph.Start - p.End > size / 3)
                 {

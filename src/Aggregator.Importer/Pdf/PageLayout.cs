@@ -27,9 +27,6 @@ internal sealed record TableBlock(int Page, double Y, IReadOnlyList<double> Colu
 {
     /// <summary>For a table without ruling lines: where its first value column starts (null for a ruled table).</summary>
     public double? ValuesLeft { get; init; }
-
-    /// <summary>For a table without ruling lines: its labels start on their values' line and wrap below it.</summary>
-    public bool LabelsAlignedTop { get; init; }
 }
 
 /// <summary>Lines of words at the top of a page that may be the rest of the labels of a table a page break cut.</summary>

@@ -185,8 +185,8 @@ internal static class PdfRenderer
 
     /// <summary>
     /// Lines of words at the top of a page that finish the labels of the last row of a table without ruling lines on
-    /// the page before (its labels wrap below their values): each group of them goes to the label cell it is printed
-    /// under. False, and nothing changed, when the table's labels are not aligned so or a group fits no label cell.
+    /// the page before (a row a page break cut): each group of them goes to the label cell it is printed under. False,
+    /// and nothing changed, when the words reach the table's values or a group fits no label cell, or more than one.
     /// </summary>
     private static bool Continued(TableBlock table, LeadingLines leading, ImportBudget budget)
     {

@@ -226,7 +226,7 @@ internal static class UnruledTables
             rows.Add(row);
         }
         var top = lines[found.Start].Baseline + lines[found.Start].Size;
-        return new TableBlock(page, top, columns.Select(c => c.Left).ToArray(), false, false, rows) { LabelsAlignedTop = found.AlignedTop, ValuesLeft = columns[0].Left };
+        return new TableBlock(page, top, columns.Select(c => c.Left).ToArray(), false, false, rows) { ValuesLeft = columns[0].Left };
     }
 
     /// <summary>
